@@ -1,0 +1,289 @@
+/**
+ * The canonical, validated, read-only application model. Everything after normalisation (scripts, schedulers,
+ * planners) receives this and nothing else. Keys keep hako's snake_case names so that what `show-definition`
+ * prints reads like the definition the user wrote, with defaults filled in.
+ *
+ * Optional fields are absent (never `null`) when the user did not set them: "absent" and "empty" stay distinct
+ * where AWS distinguishes them.
+ */
+
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** A `$providers` entry: `{ type: 'file', path: 'app.env' }`. Options other than `type` are the provider's. */
+export interface ProviderConfig {
+  type: string;
+  [option: string]: unknown;
+}
+
+export interface EnvVar {
+  name: string;
+  /** May still contain `#{VAR}` references until env expansion has run; `${VAR}` when a provider placeholder. */
+  value: string;
+}
+
+export interface PortMapping {
+  container_port: number;
+  /** Absent means "same as container_port" under awsvpc, "dynamic" (0) under bridge. */
+  host_port?: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface MountPoint {
+  source_volume: string;
+  container_path: string;
+  read_only: boolean;
+}
+
+export interface VolumeFrom {
+  source_container: string;
+  read_only: boolean;
+}
+
+export interface DependsOn {
+  container_name: string;
+  condition: 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
+}
+
+export interface LinuxParameters {
+  capabilities?: { add: string[]; drop: string[] };
+  devices?: { host_path: string; container_path?: string; permissions: ('read' | 'write' | 'mknod')[] }[];
+  init_process_enabled?: boolean;
+  shared_memory_size?: number;
+  tmpfs?: { container_path: string; mount_options: string[]; size: number }[];
+}
+
+export interface LogConfiguration {
+  log_driver: string;
+  options: Record<string, string>;
+  secret_options?: { name: string; value_from: string }[];
+}
+
+export interface HealthCheck {
+  command: string[];
+  interval: number;
+  timeout: number;
+  retries: number;
+  start_period?: number;
+}
+
+export interface ContainerModel {
+  name: string;
+  /** Full image reference. For `app`: `<image>:<tag>` (`--tag` wins over `app.tag`, default `latest`). */
+  image: string;
+  cpu: number;
+  memory?: number;
+  memory_reservation?: number;
+  links: string[];
+  port_mappings: PortMapping[];
+  essential: boolean;
+  /** Ordered as written. */
+  env: EnvVar[];
+  /** The container's `env.$providers`, in order. */
+  env_providers: ProviderConfig[];
+  secrets?: { name: string; value_from: string }[];
+  docker_labels: Record<string, string>;
+  mount_points: MountPoint[];
+  entry_point?: string[];
+  command?: string[];
+  user?: string;
+  working_directory?: string;
+  privileged: boolean;
+  linux_parameters?: LinuxParameters;
+  depends_on?: DependsOn[];
+  volumes_from: VolumeFrom[];
+  log_configuration?: LogConfiguration;
+  health_check?: HealthCheck;
+  ulimits?: { name: string; soft_limit: number; hard_limit: number }[];
+  extra_hosts?: { hostname: string; ip_address: string }[];
+  readonly_root_filesystem?: boolean;
+  docker_security_options?: string[];
+  system_controls?: { namespace: string; value: string }[];
+  repository_credentials?: { credentials_parameter: string };
+  resource_requirements?: { type: string; value: string }[];
+  firelens_configuration?: { type: string; options?: Record<string, string> };
+}
+
+export interface VolumeModel {
+  name: string;
+  host?: { source_path?: string };
+  docker_volume_configuration?: {
+    autoprovision?: boolean;
+    driver?: string;
+    driver_opts?: Record<string, string>;
+    labels?: Record<string, string>;
+    scope?: 'task' | 'shared';
+  };
+  efs_volume_configuration?: {
+    file_system_id: string;
+    root_directory?: string;
+    transit_encryption?: 'ENABLED' | 'DISABLED';
+    transit_encryption_port?: number;
+    authorization_config?: { access_point_id?: string; iam?: 'ENABLED' | 'DISABLED' };
+  };
+}
+
+export interface AwsvpcConfiguration {
+  subnets: string[];
+  security_groups?: string[];
+  assign_public_ip?: 'ENABLED' | 'DISABLED';
+}
+
+export interface DeploymentConfiguration {
+  maximum_percent?: number;
+  minimum_healthy_percent?: number;
+  deployment_circuit_breaker?: { enable: boolean; rollback: boolean };
+}
+
+export interface CapacityProviderStrategyItem {
+  capacity_provider: string;
+  weight?: number;
+  base?: number;
+}
+
+export interface ClassicElbConfig {
+  load_balancer_name?: string;
+  listeners?: { protocol: string; load_balancer_port: number; ssl_certificate_id?: string }[];
+  subnets?: string[];
+  security_groups?: string[];
+  scheme?: string;
+  tags?: Record<string, string>;
+  cross_zone_load_balancing?: boolean;
+  container_name: string;
+  container_port: number;
+}
+
+export interface AutoscalingPolicy {
+  policy_type: 'StepScaling' | 'TargetTrackingScaling';
+  name?: string;
+  alarms?: string[];
+  cooldown?: number;
+  adjustment_type?: string;
+  scaling_adjustment?: number;
+  metric_aggregation_type?: string;
+  metric_interval_lower_bound?: number;
+  metric_interval_upper_bound?: number;
+  target_value?: number;
+  predefined_metric_type?: string;
+  scale_out_cooldown?: number;
+  scale_in_cooldown?: number;
+  disable_scale_in?: boolean;
+}
+
+export interface AutoscalingConfig {
+  role_arn: string;
+  min_capacity: number;
+  max_capacity: number;
+  policies: AutoscalingPolicy[];
+}
+
+export interface ServiceDiscoveryEntry {
+  container_name?: string;
+  container_port?: number;
+  port?: number;
+  service: {
+    name: string;
+    namespace_id: string;
+    description?: string;
+    dns_config: {
+      dns_records: { type: 'A' | 'AAAA' | 'SRV' | 'CNAME'; ttl: number }[];
+      routing_policy: 'MULTIVALUE' | 'WEIGHTED';
+      namespace_id?: string;
+    };
+    health_check_custom_config?: { failure_threshold: number };
+  };
+}
+
+/** `scheduler` with `type: ecs`, defaults applied. `elb_v2` is not here: it became an `alb` script entry. */
+export interface EcsSchedulerModel {
+  type: 'ecs';
+  region?: string;
+  cluster: string;
+  desired_count?: number;
+  role?: string;
+  task_role_arn?: string;
+  execution_role_arn?: string;
+  network_mode?: 'bridge' | 'host' | 'awsvpc' | 'none';
+  pid_mode?: 'host' | 'task';
+  /** Task-level size as ECS reports it (a string, e.g. `'1024'` or `'1 vCPU'`); numbers are turned into strings. */
+  cpu?: string;
+  memory?: string;
+  ephemeral_storage?: { size_in_gi_b: number };
+  requires_compatibilities?: ('EC2' | 'FARGATE' | 'EXTERNAL')[];
+  runtime_platform?: { cpu_architecture?: 'X86_64' | 'ARM64'; operating_system_family?: string };
+  launch_type?: 'EC2' | 'FARGATE' | 'EXTERNAL';
+  capacity_provider_strategy?: CapacityProviderStrategyItem[];
+  platform_version?: string;
+  network_configuration?: { awsvpc_configuration: AwsvpcConfiguration };
+  deployment_configuration?: DeploymentConfiguration;
+  placement_constraints: { type: 'distinctInstance' | 'memberOf'; expression?: string }[];
+  placement_strategy: { type: 'random' | 'spread' | 'binpack'; field?: string }[];
+  scheduling_strategy?: 'REPLICA' | 'DAEMON';
+  health_check_grace_period_seconds?: number;
+  dynamic_port_mapping: boolean;
+  elb?: ClassicElbConfig;
+  autoscaling?: AutoscalingConfig;
+  service_discovery?: ServiceDiscoveryEntry[];
+  tags: Record<string, string>;
+  enable_execute_command: boolean;
+  autoscaling_group_for_oneshot?: string;
+  autoscaling_topic_for_oneshot?: string;
+  oneshot_notification_prefix?: string;
+}
+
+/** A `scripts[]` entry. `config` holds the entry's keys other than `type`, validated by the plugin's schema. */
+export interface ScriptEntry {
+  type: string;
+  config: Record<string, unknown>;
+}
+
+/** A scheduler provided by a plugin (`scheduler.type` not `ecs`): its config is validated by the plugin. */
+export interface PluginSchedulerModel {
+  type: string;
+  config: Record<string, unknown>;
+}
+
+export interface AppModelData {
+  /** Application id: the definition file name minus its last extension. Also the service name and family. */
+  id: string;
+  /** Absolute path of the definition file. */
+  file: string;
+  /** Directory of the definition file; provider paths and plugin modules resolve against it. */
+  root_path: string;
+  scheduler: EcsSchedulerModel;
+  /** `app` first, then the sidecars in hako's order (reference §2.7). Container definition order follows it. */
+  containers: ContainerModel[];
+  volumes: VolumeModel[];
+  scripts: ScriptEntry[];
+}
+
+export type AppModel = DeepReadonly<AppModelData>;
+export type Container = DeepReadonly<ContainerModel>;
+export type EcsScheduler = DeepReadonly<EcsSchedulerModel>;
+
+/**
+ * What a script adds to the model. Scripts never edit containers; they return this and the core merges it
+ * (lib/scripts/contribute.ts). Env entries are appended (a contributed name replaces an existing one).
+ */
+export interface ContainerContribution {
+  env?: EnvVar[];
+  links?: string[];
+  port_mappings?: PortMapping[];
+}
+
+/** The service's binding to a load balancer target group, resolved by name at apply time. */
+export interface LoadBalancerBinding {
+  target_group_name: string;
+  container_name: string;
+  container_port: number;
+}
+
+export interface ScriptContribution {
+  containers?: Record<string, ContainerContribution>;
+  load_balancers?: LoadBalancerBinding[];
+  /** Set by a load balancer script: ECS needs a grace period when the service sits behind a target group. */
+  health_check_grace_period_seconds?: number;
+}

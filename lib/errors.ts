@@ -1,0 +1,120 @@
+/**
+ * One error tree for everything hako reports. Errors are rendered once, at lib/cli/main; code below never prints
+ * them. `exitCode` is what the process ends with; `hint` is a sentence telling the user what to do next.
+ */
+export interface HakoErrorOptions {
+  readonly hint?: string;
+  readonly cause?: unknown;
+}
+
+export class HakoError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint?: string;
+
+  constructor(message: string, code = 'HAKO_ERROR', exitCode = 1, options: HakoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    if (options.hint !== undefined) this.hint = options.hint;
+  }
+}
+
+/** Wrong command-line usage: unknown flag, bad flag value, missing argument. Exit code 2. */
+export class UsageError extends HakoError {
+  constructor(message: string, options: HakoErrorOptions = {}) {
+    super(message, 'USAGE', 2, options);
+  }
+}
+
+/**
+ * One problem in a definition. `path` is a JSON path (`sidecars.front.memory`) for schema problems; for syntax
+ * problems `line`/`column` locate it in `file` (which may be an imported/included file, not the top one).
+ */
+export interface DefinitionIssue {
+  readonly message: string;
+  readonly path?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly severity: 'error' | 'warning';
+}
+
+/** Formats an issue as `file:line:column: message` or `path: message`. */
+export function formatIssue(issue: DefinitionIssue): string {
+  if (issue.line !== undefined) {
+    const where = [issue.file, issue.line, issue.column].filter((x) => x !== undefined).join(':');
+    return `${where}: ${issue.message}`;
+  }
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+/** The definition cannot be evaluated or does not validate. Carries every issue found, not only the first. */
+export class DefinitionError extends HakoError {
+  readonly file: string;
+  readonly issues: readonly DefinitionIssue[];
+
+  constructor(file: string, issues: readonly DefinitionIssue[], options: HakoErrorOptions & { summary?: string } = {}) {
+    const errors = issues.filter((i) => i.severity === 'error').length;
+    const summary =
+      options.summary ??
+      (issues.length === 1 ? `Invalid definition ${file}` : `Invalid definition ${file} (${errors} problems)`);
+    super(summary, 'DEFINITION', 1, options);
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** A plugin (script, scheduler or env provider) could not be loaded, has the wrong shape, or threw. */
+export class PluginError extends HakoError {
+  readonly plugin: string;
+  constructor(plugin: string, message: string, options: HakoErrorOptions = {}) {
+    super(message, 'PLUGIN', 1, options);
+    this.plugin = plugin;
+  }
+}
+
+/** An env provider failed to answer (missing file, unknown key, unreachable parameter store). */
+export class ProviderError extends HakoError {
+  readonly provider: string;
+  constructor(provider: string, message: string, options: HakoErrorOptions = {}) {
+    super(message, 'PROVIDER', 1, options);
+    this.provider = provider;
+  }
+}
+
+/** An AWS API call failed. Names the service, the operation and AWS's own error code. */
+export class AwsApiError extends HakoError {
+  readonly service: string;
+  readonly operation: string;
+  readonly awsCode: string;
+  constructor(service: string, operation: string, awsCode: string, message: string, options: HakoErrorOptions = {}) {
+    super(`${service} ${operation} failed: ${awsCode}: ${message}`, 'AWS_API', 1, options);
+    this.service = service;
+    this.operation = operation;
+    this.awsCode = awsCode;
+  }
+}
+
+export type DeploymentFailure = 'failed' | 'timed-out' | 'rolled-back';
+
+/** A rollout did not complete. `failure` says whether it failed, timed out, or failed and was rolled back. */
+export class DeploymentError extends HakoError {
+  readonly failure: DeploymentFailure;
+  constructor(failure: DeploymentFailure, message: string, options: HakoErrorOptions = {}) {
+    super(message, 'DEPLOYMENT', 1, options);
+    this.failure = failure;
+  }
+}
+
+/** The user interrupted the run (SIGINT/SIGTERM). */
+export class AbortedError extends HakoError {
+  constructor(message = 'Aborted', exitCode = 130, options: HakoErrorOptions = {}) {
+    super(message, 'ABORTED', exitCode, options);
+  }
+}
+
+export function isHakoError(e: unknown): e is HakoError {
+  return e instanceof HakoError;
+}
