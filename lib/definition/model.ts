@@ -258,6 +258,11 @@ export interface AppModelData {
   containers: ContainerModel[];
   volumes: VolumeModel[];
   scripts: ScriptEntry[];
+  /**
+   * Target groups the ECS service is bound to. Empty after normalisation; filled from scripts' contributions
+   * (the `alb` script) before planning.
+   */
+  load_balancers: LoadBalancerBinding[];
 }
 
 export type AppModel = DeepReadonly<AppModelData>;
