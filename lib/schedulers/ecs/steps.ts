@@ -1,0 +1,123 @@
+/**
+ * The steps the ECS planner emits and their payloads: the contract between the pure planner (plan.ts) and the
+ * applier. Values that only exist once an earlier step has run (the ARN of a task definition registered in the
+ * same apply, a target group ARN created by the `alb` script) are explicit typed slots, never magic strings, and
+ * are filled in by the `resolve*` helpers below at apply time.
+ */
+import type { ecs } from '../../aws/ports.js';
+import type { Step } from '../../plan/plan.js';
+
+/** `Step.owner` of every step planned here. */
+export const ECS_STEP_OWNER = 'ecs';
+
+export const ECS_STEP_KINDS = [
+  'register-task-definition',
+  'task-definition-unchanged',
+  'create-service',
+  'update-service',
+  'service-unchanged',
+] as const;
+export type EcsStepKind = (typeof ECS_STEP_KINDS)[number];
+
+/** Register a new task definition revision (action `create`). */
+export interface RegisterTaskDefinitionPayload {
+  readonly input: ecs.RegisterTaskDefinitionCommandInput;
+  /** The latest ACTIVE revision before this deploy (absent on the first deploy): what a failed deploy rolls back to. */
+  readonly previousArn?: string;
+}
+
+/** The live task definition already matches (action `noop`). Renderers say `Task definition isn't changed: <arn>`. */
+export interface TaskDefinitionUnchangedPayload {
+  readonly arn: string;
+}
+
+/**
+ * A load balancer binding whose target group ARN may be unknown until apply (the `alb` script creates the target
+ * group in the same run). `targetGroupArn` is set when the planner already knows it.
+ */
+export interface LoadBalancerRef {
+  readonly targetGroupName: string;
+  readonly targetGroupArn?: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+}
+
+/** Create the service (action `create`). */
+export interface CreateServicePayload {
+  /** Complete except `taskDefinition` (when `taskDefinitionFromStep`) and `loadBalancers` (see below). */
+  readonly input: ecs.CreateServiceCommandInput;
+  /** True: use the ARN registered by the preceding `register-task-definition` step. */
+  readonly taskDefinitionFromStep: boolean;
+  /** Resolved into `input.loadBalancers` at apply time; empty when the service has no load balancer. */
+  readonly loadBalancers: readonly LoadBalancerRef[];
+}
+
+/** Update the service (action `update`). */
+export interface UpdateServicePayload {
+  /** Complete except `taskDefinition`, which is absent when `taskDefinitionFromStep`. */
+  readonly input: ecs.UpdateServiceCommandInput;
+  /** True: use the ARN registered by the preceding `register-task-definition` step. */
+  readonly taskDefinitionFromStep: boolean;
+  /** The service's task definition before this deploy: what a failed deploy rolls back to. */
+  readonly currentTaskDefinitionArn: string;
+  /** The service's desired count before this deploy (for rollback and for messages). */
+  readonly currentDesiredCount?: number;
+}
+
+/** The live service already matches (action `noop`). Renderers say `Service isn't changed`. */
+export interface ServiceUnchangedPayload {
+  readonly serviceArn?: string;
+}
+
+export interface EcsPayloads {
+  'register-task-definition': RegisterTaskDefinitionPayload;
+  'task-definition-unchanged': TaskDefinitionUnchangedPayload;
+  'create-service': CreateServicePayload;
+  'update-service': UpdateServicePayload;
+  'service-unchanged': ServiceUnchangedPayload;
+}
+
+/** A step planned by the ECS scheduler, narrowed by kind. */
+export type EcsStep<K extends EcsStepKind = EcsStepKind> = K extends EcsStepKind
+  ? Step<EcsPayloads[K]> & { readonly owner: typeof ECS_STEP_OWNER; readonly kind: K }
+  : never;
+
+/** Type guard: is this an ECS step of the given kind? */
+export function isEcsStep<K extends EcsStepKind>(step: Step, kind: K): step is EcsStep<K> {
+  return step.owner === ECS_STEP_OWNER && step.kind === kind;
+}
+
+/** Thrown by the resolvers when an apply-time slot has no value (a planner/applier bug, not a user error). */
+export class UnresolvedSlotError extends Error {}
+
+/**
+ * The CreateService input with its apply-time slots filled: `registeredArn` is the ARN returned by the preceding
+ * register step (required when `taskDefinitionFromStep`), `targetGroupArns` maps target group names to ARNs.
+ */
+export function resolveCreateServiceInput(
+  payload: CreateServicePayload,
+  registeredArn: string | undefined,
+  targetGroupArns: ReadonlyMap<string, string> = new Map(),
+): ecs.CreateServiceCommandInput {
+  const taskDefinition = payload.taskDefinitionFromStep ? registeredArn : payload.input.taskDefinition;
+  if (!taskDefinition) throw new UnresolvedSlotError('create-service: no task definition ARN to create the service with');
+  const input: ecs.CreateServiceCommandInput = { ...payload.input, taskDefinition };
+  if (payload.loadBalancers.length > 0) {
+    input.loadBalancers = payload.loadBalancers.map((lb) => {
+      const targetGroupArn = lb.targetGroupArn ?? targetGroupArns.get(lb.targetGroupName);
+      if (!targetGroupArn) throw new UnresolvedSlotError(`create-service: target group ${lb.targetGroupName} has no ARN`);
+      return { targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort };
+    });
+  }
+  return input;
+}
+
+/** The UpdateService input with the task definition registered in this apply filled in when needed. */
+export function resolveUpdateServiceInput(
+  payload: UpdateServicePayload,
+  registeredArn: string | undefined,
+): ecs.UpdateServiceCommandInput {
+  if (!payload.taskDefinitionFromStep) return { ...payload.input };
+  if (!registeredArn) throw new UnresolvedSlotError('update-service: no registered task definition ARN');
+  return { ...payload.input, taskDefinition: registeredArn };
+}
