@@ -2,10 +2,20 @@
  * Narrow ports: only the AWS calls hako makes. Everything outside lib/aws sees these interfaces, never an SDK
  * client, so unit tests can hand-write fakes and `show-definition` never loads SDK code (types are erased).
  * Inputs and outputs are the SDK's own shapes, re-exported as types only.
+ *
+ * Each port lists its mutating methods in a `*_MUTATING_METHODS` constant. Keep those lists exact: dry-run tests
+ * use fakes that fail on any of them, and `readOnlyAwsClients` (read-only.ts) refuses them at run time.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
+import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as route53 from '@aws-sdk/client-route-53';
+import type * as s3 from '@aws-sdk/client-s3';
+import type * as logs from '@aws-sdk/client-cloudwatch-logs';
+import type * as ssm from '@aws-sdk/client-ssm';
+import type * as secretsManager from '@aws-sdk/client-secrets-manager';
+import type * as ec2 from '@aws-sdk/client-ec2';
 
-export type { ecs };
+export type { ecs, elbv2, route53, s3, logs, ssm, secretsManager, ec2 };
 
 export interface EcsApi {
   describeServices(input: ecs.DescribeServicesCommandInput): Promise<ecs.DescribeServicesCommandOutput>;
@@ -15,6 +25,12 @@ export interface EcsApi {
   describeTasks(input: ecs.DescribeTasksCommandInput): Promise<ecs.DescribeTasksCommandOutput>;
   listTasks(input: ecs.ListTasksCommandInput): Promise<ecs.ListTasksCommandOutput>;
   describeClusters(input: ecs.DescribeClustersCommandInput): Promise<ecs.DescribeClustersCommandOutput>;
+  /** Front host-port allocation scans the cluster's services (hako §4.2). */
+  listServices(input: ecs.ListServicesCommandInput): Promise<ecs.ListServicesCommandOutput>;
+  /** Oneshot reports the container instance a task ran on (hako §4.9). */
+  describeContainerInstances(
+    input: ecs.DescribeContainerInstancesCommandInput,
+  ): Promise<ecs.DescribeContainerInstancesCommandOutput>;
   // Mutating calls. Keep this list exact: dry-run tests use a fake that fails on any of these.
   registerTaskDefinition(input: ecs.RegisterTaskDefinitionCommandInput): Promise<ecs.RegisterTaskDefinitionCommandOutput>;
   deregisterTaskDefinition(input: ecs.DeregisterTaskDefinitionCommandInput): Promise<ecs.DeregisterTaskDefinitionCommandOutput>;
@@ -35,10 +51,155 @@ export const ECS_MUTATING_METHODS = [
   'stopTask',
 ] as const satisfies readonly (keyof EcsApi)[];
 
+export interface Elbv2Api {
+  describeLoadBalancers(input: elbv2.DescribeLoadBalancersCommandInput): Promise<elbv2.DescribeLoadBalancersCommandOutput>;
+  describeTargetGroups(input: elbv2.DescribeTargetGroupsCommandInput): Promise<elbv2.DescribeTargetGroupsCommandOutput>;
+  describeListeners(input: elbv2.DescribeListenersCommandInput): Promise<elbv2.DescribeListenersCommandOutput>;
+  describeRules(input: elbv2.DescribeRulesCommandInput): Promise<elbv2.DescribeRulesCommandOutput>;
+  describeTags(input: elbv2.DescribeTagsCommandInput): Promise<elbv2.DescribeTagsCommandOutput>;
+  describeLoadBalancerAttributes(
+    input: elbv2.DescribeLoadBalancerAttributesCommandInput,
+  ): Promise<elbv2.DescribeLoadBalancerAttributesCommandOutput>;
+  describeTargetGroupAttributes(
+    input: elbv2.DescribeTargetGroupAttributesCommandInput,
+  ): Promise<elbv2.DescribeTargetGroupAttributesCommandOutput>;
+  // Mutating calls.
+  createLoadBalancer(input: elbv2.CreateLoadBalancerCommandInput): Promise<elbv2.CreateLoadBalancerCommandOutput>;
+  deleteLoadBalancer(input: elbv2.DeleteLoadBalancerCommandInput): Promise<elbv2.DeleteLoadBalancerCommandOutput>;
+  createTargetGroup(input: elbv2.CreateTargetGroupCommandInput): Promise<elbv2.CreateTargetGroupCommandOutput>;
+  deleteTargetGroup(input: elbv2.DeleteTargetGroupCommandInput): Promise<elbv2.DeleteTargetGroupCommandOutput>;
+  modifyTargetGroup(input: elbv2.ModifyTargetGroupCommandInput): Promise<elbv2.ModifyTargetGroupCommandOutput>;
+  createListener(input: elbv2.CreateListenerCommandInput): Promise<elbv2.CreateListenerCommandOutput>;
+  modifyListener(input: elbv2.ModifyListenerCommandInput): Promise<elbv2.ModifyListenerCommandOutput>;
+  deleteListener(input: elbv2.DeleteListenerCommandInput): Promise<elbv2.DeleteListenerCommandOutput>;
+  createRule(input: elbv2.CreateRuleCommandInput): Promise<elbv2.CreateRuleCommandOutput>;
+  modifyRule(input: elbv2.ModifyRuleCommandInput): Promise<elbv2.ModifyRuleCommandOutput>;
+  deleteRule(input: elbv2.DeleteRuleCommandInput): Promise<elbv2.DeleteRuleCommandOutput>;
+  setRulePriorities(input: elbv2.SetRulePrioritiesCommandInput): Promise<elbv2.SetRulePrioritiesCommandOutput>;
+  addTags(input: elbv2.AddTagsCommandInput): Promise<elbv2.AddTagsCommandOutput>;
+  removeTags(input: elbv2.RemoveTagsCommandInput): Promise<elbv2.RemoveTagsCommandOutput>;
+  modifyLoadBalancerAttributes(
+    input: elbv2.ModifyLoadBalancerAttributesCommandInput,
+  ): Promise<elbv2.ModifyLoadBalancerAttributesCommandOutput>;
+  modifyTargetGroupAttributes(
+    input: elbv2.ModifyTargetGroupAttributesCommandInput,
+  ): Promise<elbv2.ModifyTargetGroupAttributesCommandOutput>;
+  setSubnets(input: elbv2.SetSubnetsCommandInput): Promise<elbv2.SetSubnetsCommandOutput>;
+  setSecurityGroups(input: elbv2.SetSecurityGroupsCommandInput): Promise<elbv2.SetSecurityGroupsCommandOutput>;
+}
+
+export const ELBV2_MUTATING_METHODS = [
+  'createLoadBalancer',
+  'deleteLoadBalancer',
+  'createTargetGroup',
+  'deleteTargetGroup',
+  'modifyTargetGroup',
+  'createListener',
+  'modifyListener',
+  'deleteListener',
+  'createRule',
+  'modifyRule',
+  'deleteRule',
+  'setRulePriorities',
+  'addTags',
+  'removeTags',
+  'modifyLoadBalancerAttributes',
+  'modifyTargetGroupAttributes',
+  'setSubnets',
+  'setSecurityGroups',
+] as const satisfies readonly (keyof Elbv2Api)[];
+
+export interface Route53Api {
+  listHostedZonesByName(input: route53.ListHostedZonesByNameCommandInput): Promise<route53.ListHostedZonesByNameCommandOutput>;
+  getHostedZone(input: route53.GetHostedZoneCommandInput): Promise<route53.GetHostedZoneCommandOutput>;
+  listResourceRecordSets(input: route53.ListResourceRecordSetsCommandInput): Promise<route53.ListResourceRecordSetsCommandOutput>;
+  getChange(input: route53.GetChangeCommandInput): Promise<route53.GetChangeCommandOutput>;
+  // Mutating calls.
+  changeResourceRecordSets(
+    input: route53.ChangeResourceRecordSetsCommandInput,
+  ): Promise<route53.ChangeResourceRecordSetsCommandOutput>;
+}
+
+export const ROUTE53_MUTATING_METHODS = ['changeResourceRecordSets'] as const satisfies readonly (keyof Route53Api)[];
+
+/** S3 is adapted rather than passed through: callers want text and "absent", not streams and 404 exceptions. */
+export interface S3Api {
+  /** The object's body as UTF-8 text, or `undefined` when the key (or bucket) does not exist. */
+  getObject(input: s3.GetObjectCommandInput): Promise<string | undefined>;
+  /** The object's metadata, or `undefined` when it does not exist. */
+  headObject(input: s3.HeadObjectCommandInput): Promise<s3.HeadObjectCommandOutput | undefined>;
+  // Mutating calls.
+  putObject(input: s3.PutObjectCommandInput): Promise<s3.PutObjectCommandOutput>;
+}
+
+export const S3_MUTATING_METHODS = ['putObject'] as const satisfies readonly (keyof S3Api)[];
+
+export interface LogsApi {
+  describeLogGroups(input: logs.DescribeLogGroupsCommandInput): Promise<logs.DescribeLogGroupsCommandOutput>;
+  // Mutating calls.
+  createLogGroup(input: logs.CreateLogGroupCommandInput): Promise<logs.CreateLogGroupCommandOutput>;
+  putRetentionPolicy(input: logs.PutRetentionPolicyCommandInput): Promise<logs.PutRetentionPolicyCommandOutput>;
+}
+
+export const LOGS_MUTATING_METHODS = ['createLogGroup', 'putRetentionPolicy'] as const satisfies readonly (keyof LogsApi)[];
+
+export interface SsmApi {
+  getParameters(input: ssm.GetParametersCommandInput): Promise<ssm.GetParametersCommandOutput>;
+}
+
+export const SSM_MUTATING_METHODS = [] as const satisfies readonly (keyof SsmApi)[];
+
+export interface SecretsManagerApi {
+  getSecretValue(input: secretsManager.GetSecretValueCommandInput): Promise<secretsManager.GetSecretValueCommandOutput>;
+}
+
+export const SECRETS_MANAGER_MUTATING_METHODS = [] as const satisfies readonly (keyof SecretsManagerApi)[];
+
+export interface Ec2Api {
+  describeSubnets(input: ec2.DescribeSubnetsCommandInput): Promise<ec2.DescribeSubnetsCommandOutput>;
+  describeSecurityGroups(input: ec2.DescribeSecurityGroupsCommandInput): Promise<ec2.DescribeSecurityGroupsCommandOutput>;
+  describeVpcs(input: ec2.DescribeVpcsCommandInput): Promise<ec2.DescribeVpcsCommandOutput>;
+}
+
+export const EC2_MUTATING_METHODS = [] as const satisfies readonly (keyof Ec2Api)[];
+
 /**
- * Every port hako may need, created lazily: a getter builds its SDK client (with a dynamic import) on first use.
- * `region` overrides the default region for services whose resources live elsewhere (SSM parameters by ARN).
+ * Every port hako may need, created lazily: a getter builds its SDK client (with a dynamic import) on first use,
+ * once per (service, region). `region` overrides the default region for resources that live elsewhere (an SSM
+ * parameter or a secret referenced by an ARN in another region, an S3 bucket, a log group); omitted, the
+ * definition's `scheduler.region` or the SDK's default chain applies. Route 53 is global and takes none.
  */
 export interface AwsClients {
-  ecs(): Promise<EcsApi>;
+  ecs(region?: string): Promise<EcsApi>;
+  elbv2(region?: string): Promise<Elbv2Api>;
+  route53(): Promise<Route53Api>;
+  s3(region?: string): Promise<S3Api>;
+  logs(region?: string): Promise<LogsApi>;
+  ec2(region?: string): Promise<Ec2Api>;
+  ssm(region?: string): Promise<SsmApi>;
+  secretsManager(region?: string): Promise<SecretsManagerApi>;
 }
+
+/** The port type each `AwsClients` getter returns, by getter name. */
+export interface AwsPorts {
+  ecs: EcsApi;
+  elbv2: Elbv2Api;
+  route53: Route53Api;
+  s3: S3Api;
+  logs: LogsApi;
+  ec2: Ec2Api;
+  ssm: SsmApi;
+  secretsManager: SecretsManagerApi;
+}
+
+/** Mutating method names per port, for guards and dry-run fakes. */
+export const MUTATING_METHODS: { readonly [K in keyof AwsPorts]: readonly (keyof AwsPorts[K])[] } = {
+  ecs: ECS_MUTATING_METHODS,
+  elbv2: ELBV2_MUTATING_METHODS,
+  route53: ROUTE53_MUTATING_METHODS,
+  s3: S3_MUTATING_METHODS,
+  logs: LOGS_MUTATING_METHODS,
+  ec2: EC2_MUTATING_METHODS,
+  ssm: SSM_MUTATING_METHODS,
+  secretsManager: SECRETS_MANAGER_MUTATING_METHODS,
+};

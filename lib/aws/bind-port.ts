@@ -1,0 +1,45 @@
+/**
+ * Builds a port from a list of method names: `describeServices` sends `new DescribeServicesCommand(input)`.
+ * One generic binder instead of a hand-written wrapper per call keeps every service to a few lines.
+ */
+import { toAwsApiError } from './aws-error.js';
+
+/** The one thing we need from an SDK v3 client. */
+export interface SdkClient {
+  send(command: unknown): Promise<unknown>;
+}
+
+/** Called before each request; used for debug logging. */
+export type CallListener = (service: string, operation: string) => void;
+
+/**
+ * Returns an object with one async method per key of `methods`. Each method sends the SDK command named after it
+ * (looked up in `commands`, the SDK module's exports) and maps failures with `toAwsApiError`.
+ * Throws at once if the SDK module lacks a command, so a misspelt port method fails on first use of the service.
+ */
+export function bindPort<P>(
+  service: string,
+  client: SdkClient,
+  commands: Readonly<Record<string, unknown>>,
+  methods: Readonly<Record<keyof P & string, true>>,
+  onCall?: CallListener,
+): P {
+  const port: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const method of Object.keys(methods)) {
+    const operation = method.charAt(0).toUpperCase() + method.slice(1);
+    const Command = commands[`${operation}Command`];
+    if (typeof Command !== 'function') {
+      throw new Error(`internal error: the ${service} SDK has no ${operation}Command`);
+    }
+    const Ctor = Command as new (input: unknown) => unknown;
+    port[method] = async (input: unknown) => {
+      onCall?.(service, operation);
+      try {
+        return await client.send(new Ctor(input ?? {}));
+      } catch (err) {
+        throw toAwsApiError(service, operation, err);
+      }
+    };
+  }
+  return port as P;
+}

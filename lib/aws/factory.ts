@@ -1,0 +1,228 @@
+/**
+ * The one place SDK clients are built. Each service's SDK package is loaded with a dynamic `import()` the first
+ * time a port is asked for, so commands that never call AWS (`show-definition`, `schema`) load no SDK code.
+ *
+ * Endpoints: nothing here reads `AWS_ENDPOINT_URL`. SDK v3 honours it by itself (`@smithy/core`
+ * `getEndpointUrlConfig`): `AWS_ENDPOINT_URL_<SERVICE_ID>` (the service id upper-cased, spaces → `_`, e.g.
+ * `AWS_ENDPOINT_URL_ECS`, `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`) wins
+ * over `AWS_ENDPOINT_URL`, which wins over `endpoint_url` in the shared config profile. The one thing the SDK
+ * cannot guess is S3 addressing: a custom endpoint such as `http://localhost:PORT` needs path-style requests.
+ */
+import type { IoHost } from '../io/io-host.js';
+import { debug } from '../io/io-host.js';
+import type {
+  AwsClients,
+  AwsPorts,
+  Ec2Api,
+  EcsApi,
+  Elbv2Api,
+  LogsApi,
+  Route53Api,
+  S3Api,
+  SecretsManagerApi,
+  SsmApi,
+} from './ports.js';
+import { bindPort, type CallListener, type SdkClient } from './bind-port.js';
+import { adaptS3, type RawS3Api } from './s3-adapter.js';
+
+export interface AwsClientsOptions {
+  /** Default region (the definition's `scheduler.region`); omitted, the SDK's chain (AWS_REGION, profile). */
+  readonly region?: string;
+  /** hako's version, sent as `hako/<version>` in the user agent. */
+  readonly userAgentVersion: string;
+  /** Receives a debug message per AWS call (service and operation only, never parameters). */
+  readonly io?: IoHost;
+}
+
+/** Client settings every service shares. Adaptive retries ride out the throttling a busy account sees. */
+export interface BaseClientConfig {
+  region?: string;
+  retryMode: 'adaptive';
+  maxAttempts: number;
+  customUserAgent: string;
+}
+
+type SdkModule = Readonly<Record<string, unknown>>;
+type ClientClass = new (config: Record<string, unknown>) => SdkClient;
+
+interface ServiceSpec<P> {
+  /** Display name in errors: `ECS DescribeServices failed: ...`. */
+  readonly service: string;
+  readonly load: () => Promise<{ module: SdkModule; Client: ClientClass }>;
+  readonly methods: Readonly<Record<string, true>>;
+  readonly extraConfig?: () => Record<string, unknown>;
+  readonly adapt?: (raw: never) => P;
+}
+
+const ECS_METHODS: Record<keyof EcsApi, true> = {
+  describeServices: true,
+  describeTaskDefinition: true,
+  listTaskDefinitions: true,
+  listTagsForResource: true,
+  describeTasks: true,
+  listTasks: true,
+  describeClusters: true,
+  listServices: true,
+  describeContainerInstances: true,
+  registerTaskDefinition: true,
+  deregisterTaskDefinition: true,
+  createService: true,
+  updateService: true,
+  deleteService: true,
+  runTask: true,
+  stopTask: true,
+};
+
+const ELBV2_METHODS: Record<keyof Elbv2Api, true> = {
+  describeLoadBalancers: true,
+  describeTargetGroups: true,
+  describeListeners: true,
+  describeRules: true,
+  describeTags: true,
+  describeLoadBalancerAttributes: true,
+  describeTargetGroupAttributes: true,
+  createLoadBalancer: true,
+  deleteLoadBalancer: true,
+  createTargetGroup: true,
+  deleteTargetGroup: true,
+  modifyTargetGroup: true,
+  createListener: true,
+  modifyListener: true,
+  deleteListener: true,
+  createRule: true,
+  modifyRule: true,
+  deleteRule: true,
+  setRulePriorities: true,
+  addTags: true,
+  removeTags: true,
+  modifyLoadBalancerAttributes: true,
+  modifyTargetGroupAttributes: true,
+  setSubnets: true,
+  setSecurityGroups: true,
+};
+
+const ROUTE53_METHODS: Record<keyof Route53Api, true> = {
+  listHostedZonesByName: true,
+  getHostedZone: true,
+  listResourceRecordSets: true,
+  getChange: true,
+  changeResourceRecordSets: true,
+};
+
+const S3_METHODS: Record<keyof RawS3Api, true> = { getObject: true, headObject: true, putObject: true };
+const LOGS_METHODS: Record<keyof LogsApi, true> = { describeLogGroups: true, createLogGroup: true, putRetentionPolicy: true };
+const EC2_METHODS: Record<keyof Ec2Api, true> = { describeSubnets: true, describeSecurityGroups: true, describeVpcs: true };
+const SSM_METHODS: Record<keyof SsmApi, true> = { getParameters: true };
+const SECRETS_MANAGER_METHODS: Record<keyof SecretsManagerApi, true> = { getSecretValue: true };
+
+// Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
+const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
+  ecs: {
+    service: 'ECS',
+    methods: ECS_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-ecs'), 'ECSClient'),
+  },
+  elbv2: {
+    service: 'ELBv2',
+    methods: ELBV2_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing-v2'), 'ElasticLoadBalancingV2Client'),
+  },
+  route53: {
+    service: 'Route53',
+    methods: ROUTE53_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-route-53'), 'Route53Client'),
+  },
+  s3: {
+    service: 'S3',
+    methods: S3_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-s3'), 'S3Client'),
+    // Virtual-hosted addressing puts the bucket in the host name, which a local endpoint cannot resolve.
+    extraConfig: () => (customEndpointFor('S3') ? { forcePathStyle: true } : {}),
+    adapt: (raw: RawS3Api) => adaptS3(raw),
+  },
+  logs: {
+    service: 'CloudWatchLogs',
+    methods: LOGS_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-cloudwatch-logs'), 'CloudWatchLogsClient'),
+  },
+  ec2: {
+    service: 'EC2',
+    methods: EC2_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-ec2'), 'EC2Client'),
+  },
+  ssm: {
+    service: 'SSM',
+    methods: SSM_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-ssm'), 'SSMClient'),
+  },
+  secretsManager: {
+    service: 'SecretsManager',
+    methods: SECRETS_MANAGER_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-secrets-manager'), 'SecretsManagerClient'),
+  },
+};
+
+function sdk(module: object, clientName: string): { module: SdkModule; Client: ClientClass } {
+  const m = module as SdkModule;
+  return { module: m, Client: m[clientName] as ClientClass };
+}
+
+/** The endpoint URL the SDK will use for `serviceId` from the environment, if any (same precedence as the SDK). */
+export function customEndpointFor(serviceId: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const specific = env[`AWS_ENDPOINT_URL_${serviceId.toUpperCase().replace(/ /g, '_')}`];
+  return specific || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** The configuration every client gets; exported for tests. */
+export function baseClientConfig(options: AwsClientsOptions, region?: string): BaseClientConfig {
+  const effective = region ?? options.region;
+  return {
+    ...(effective === undefined ? {} : { region: effective }),
+    retryMode: 'adaptive',
+    maxAttempts: 8,
+    customUserAgent: `hako/${options.userAgentVersion}`,
+  };
+}
+
+/**
+ * Builds the lazily created AWS ports for one run. Nothing is loaded or created until a getter is called; each
+ * (service, region) pair gets one SDK client, shared by every later call.
+ */
+export function createAwsClients(options: AwsClientsOptions): AwsClients {
+  const cache = new Map<string, Promise<unknown>>();
+  const io = options.io;
+  const onCall: CallListener | undefined =
+    io === undefined
+      ? undefined
+      : (service, operation) => debug(io, 'aws.call', `${service} ${operation}`, { service, operation });
+
+  function port<K extends keyof AwsPorts>(key: K, region?: string): Promise<AwsPorts[K]> {
+    const cacheKey = `${key}:${region ?? options.region ?? ''}`;
+    let pending = cache.get(cacheKey) as Promise<AwsPorts[K]> | undefined;
+    if (pending === undefined) {
+      pending = build(SPECS[key] as ServiceSpec<AwsPorts[K]>, region);
+      cache.set(cacheKey, pending);
+      // A failed import must not poison the cache for the rest of the run.
+      pending.catch(() => cache.delete(cacheKey));
+    }
+    return pending;
+  }
+
+  async function build<P>(spec: ServiceSpec<P>, region?: string): Promise<P> {
+    const { module, Client } = await spec.load();
+    const client = new Client({ ...baseClientConfig(options, region), ...spec.extraConfig?.() });
+    const raw = bindPort<Record<string, true>>(spec.service, client, module, spec.methods, onCall);
+    return spec.adapt ? spec.adapt(raw as never) : (raw as unknown as P);
+  }
+
+  return {
+    ecs: (region) => port('ecs', region),
+    elbv2: (region) => port('elbv2', region),
+    route53: () => port('route53'),
+    s3: (region) => port('s3', region),
+    logs: (region) => port('logs', region),
+    ec2: (region) => port('ec2', region),
+    ssm: (region) => port('ssm', region),
+    secretsManager: (region) => port('secretsManager', region),
+  };
+}
