@@ -1,0 +1,102 @@
+/**
+ * evaluate → resolve plugins → normalise → expand env: the front half of every command. Nothing here changes
+ * anything in AWS; provider reads (SSM, Secrets Manager) happen only in 'expand'/'check' modes.
+ */
+import type { z } from 'zod';
+import type { AwsClients } from '../aws/ports.js';
+import { evaluateDefinition, type EvaluatedDefinition, type ProviderMode } from '../definition/evaluate.js';
+import { expandEnv, type EnvMode } from '../definition/expand-env.js';
+import type { AppModel } from '../definition/model.js';
+import { normaliseDefinition } from '../definition/normalise.js';
+import type { DefinitionIssue } from '../errors.js';
+import { warn, type IoHost } from '../io/io-host.js';
+import { loadProviderPlugins, loadScriptPlugins } from '../plugin-loader.js';
+import { builtinProviders } from '../providers/builtins.js';
+import type { ProviderContext } from '../providers/provider.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import type { ScriptPlugin } from '../scripts/script.js';
+
+export interface DefinitionSource {
+  /** Path to the definition (.jsonnet, .json, .yml, .yaml). */
+  readonly file: string;
+  readonly jpath?: readonly string[];
+  readonly extStr?: Readonly<Record<string, string>>;
+  readonly extCode?: Readonly<Record<string, string>>;
+  /** Unknown keys are errors instead of warnings. */
+  readonly strict?: boolean;
+  /** Env provider plugin modules for `std.native('provide.<type>')` (`--plugin`, `HAKO_PLUGINS`). */
+  readonly plugins?: readonly string[];
+}
+
+export interface LoadOptions extends DefinitionSource {
+  readonly io: IoHost;
+  readonly aws: () => AwsClients;
+  /** Jsonnet `provide.*`: 'expand' reads values, 'check' checks keys exist (dry runs), 'placeholder' reads nothing. */
+  readonly providerMode: ProviderMode;
+  /** Container `#{VAR}` env: same three modes. */
+  readonly envMode: EnvMode;
+  readonly tag?: string;
+  /** oneshot: start `app` plus these containers (and their dependencies). */
+  readonly with?: readonly string[];
+}
+
+export interface LoadedApp {
+  readonly evaluated: EvaluatedDefinition;
+  readonly model: AppModel;
+  readonly warnings: readonly DefinitionIssue[];
+  /** Script plugins by type (built-ins and the third-party ones this definition names). */
+  readonly scriptPlugins: ReadonlyMap<string, ScriptPlugin>;
+  readonly providers: ProviderRegistry;
+  readonly providerContext: ProviderContext;
+}
+
+export interface EvaluatedSource {
+  readonly evaluated: EvaluatedDefinition;
+  readonly providers: ProviderRegistry;
+  readonly providerContext: ProviderContext;
+}
+
+/** evaluate only: the definition as the user's Jsonnet/YAML produced it (hako's `show-definition`). */
+export async function evaluateSource(
+  options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'>,
+): Promise<EvaluatedSource> {
+  const extraProviders = await loadProviderPlugins(options.plugins ?? [], process.cwd());
+  const providers = new ProviderRegistry([...builtinProviders(), ...extraProviders]);
+  // rootPath is known only after evaluation resolved the file; providers are created lazily, so a getter works.
+  let rootPath = process.cwd();
+  const providerContext: ProviderContext = {
+    get rootPath() {
+      return rootPath;
+    },
+    aws: options.aws,
+    io: options.io,
+  };
+  const evaluated = await evaluateDefinition({
+    file: options.file,
+    jpath: options.jpath,
+    extStr: options.extStr,
+    extCode: options.extCode,
+    providerMode: options.providerMode,
+    providers,
+    context: providerContext,
+  });
+  rootPath = evaluated.rootPath;
+  return { evaluated, providers, providerContext };
+}
+
+export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
+  const { io } = options;
+  const { evaluated, providers, providerContext } = await evaluateSource(options);
+  const scriptPlugins = await loadScriptPlugins(evaluated);
+  const scriptSchemas = new Map<string, z.ZodType>([...scriptPlugins].map(([type, p]) => [type, p.configSchema]));
+  const { model, warnings } = normaliseDefinition(evaluated, {
+    tag: options.tag,
+    with: options.with,
+    strict: options.strict,
+    scriptSchemas,
+  });
+  for (const w of warnings) warn(io, 'definition.warning', `${evaluated.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
+
+  const expanded = await expandEnv(model, options.envMode, providers, providerContext);
+  return { evaluated, model: expanded, warnings, scriptPlugins, providers, providerContext };
+}

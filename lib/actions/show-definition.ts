@@ -1,0 +1,47 @@
+import { stringify as toYaml } from 'yaml';
+import type { AwsClients } from '../aws/ports.js';
+import type { AppModel } from '../definition/model.js';
+import type { IoHost } from '../io/io-host.js';
+import { evaluateSource, loadApp, type DefinitionSource } from './load-app.js';
+
+export interface ShowDefinitionOptions {
+  readonly source: DefinitionSource;
+  readonly io: IoHost;
+  readonly aws: () => AwsClients;
+  /** Resolve provider values (secrets!) instead of printing `${NAME}` placeholders. */
+  readonly expand: boolean;
+  /** Print the evaluated definition before normalisation, as hako's show-definition did. */
+  readonly raw: boolean;
+  readonly format: 'json' | 'yaml';
+}
+
+/** What `show-definition` prints of the model: everything but machine-specific paths. */
+export function printableModel(model: AppModel): Record<string, unknown> {
+  const { file: _file, root_path: _root, ...rest } = model;
+  return rest;
+}
+
+export function formatDocument(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'yaml' ? toYaml(value, { lineWidth: 0 }) : JSON.stringify(value, null, 2) + '\n';
+}
+
+/**
+ * evaluate → normalise → print. Without `expand` no provider is created (placeholders stay), so secrets cannot
+ * print by accident; the whole definition is still validated, so this doubles as a linter.
+ */
+export async function showDefinition(options: ShowDefinitionOptions): Promise<void> {
+  if (options.raw) {
+    // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
+    const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });
+    options.io.result(formatDocument(evaluated.evaluated.raw, options.format));
+    return;
+  }
+  const loaded = await loadApp({
+    ...options.source,
+    io: options.io,
+    aws: options.aws,
+    providerMode: options.expand ? 'expand' : 'placeholder',
+    envMode: options.expand ? 'expand' : 'none',
+  });
+  options.io.result(formatDocument(printableModel(loaded.model), options.format));
+}

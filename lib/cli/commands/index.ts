@@ -1,0 +1,6 @@
+import type { CliCommand } from './command.js';
+import { schemaCommand } from './schema.js';
+import { showDefinitionCommand } from './show-definition.js';
+
+/** Registered commands, in the order `hako --help` lists them. Only commands that work are here. */
+export const commands: readonly CliCommand[] = [showDefinitionCommand, schemaCommand];

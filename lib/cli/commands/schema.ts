@@ -1,0 +1,12 @@
+import { definitionJsonSchema } from '../../definition/json-schema.js';
+import type { CliCommand } from './command.js';
+
+export const schemaCommand: CliCommand = {
+  command: 'schema',
+  describe: 'Print the JSON Schema of application definitions (for editor completion)',
+  builder: (y) => y,
+  async run(_args, { io }) {
+    io.result(JSON.stringify(definitionJsonSchema(), null, 2));
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+import { showDefinition } from '../../actions/show-definition.js';
+import { awsFor } from '../aws.js';
+import { definitionSource, withDefinitionOptions, type DefinitionArgs } from '../options.js';
+import type { CliCommand } from './command.js';
+
+interface Args extends DefinitionArgs {
+  expand?: boolean;
+  raw?: boolean;
+  format: 'json' | 'yaml';
+}
+
+export const showDefinitionCommand: CliCommand = {
+  command: 'show-definition <file>',
+  describe: 'Validate a definition and print its canonical model',
+  builder: (y) =>
+    withDefinitionOptions(y)
+      .option('expand', { type: 'boolean', describe: 'Resolve provider values (may print secrets); default prints ${NAME} placeholders' })
+      .option('raw', { type: 'boolean', describe: 'Print the evaluated definition before normalisation (what Ruby hako printed)' })
+      .option('format', { choices: ['json', 'yaml'] as const, default: 'json' as const, describe: 'Output format' }),
+  async run(args: Args, { io }) {
+    await showDefinition({
+      source: definitionSource(args),
+      io,
+      aws: awsFor(undefined),
+      expand: args.expand ?? false,
+      raw: args.raw ?? false,
+      format: args.format,
+    });
+    return 0;
+  },
+};

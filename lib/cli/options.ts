@@ -1,0 +1,66 @@
+/** Options shared by every command that reads a definition, and their parsing into typed values. */
+import type { Argv } from 'yargs';
+import type { DefinitionSource } from '../actions/load-app.js';
+import { UsageError } from '../errors.js';
+
+export interface GlobalArgs {
+  debug?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  output?: string;
+}
+
+export interface DefinitionArgs extends GlobalArgs {
+  file: string;
+  jpath?: string[];
+  'ext-str'?: string[];
+  'ext-code'?: string[];
+  strict?: boolean;
+  plugin?: string[];
+}
+
+/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin) to a command. */
+export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
+  return y
+    .positional('file', { type: 'string', describe: 'Application definition (.jsonnet, .json, .yml, .yaml)', demandOption: true })
+    .option('jpath', { alias: 'J', type: 'string', array: true, describe: 'Add a Jsonnet library search path (repeatable)' })
+    .option('ext-str', { type: 'string', array: true, describe: 'Jsonnet external variable as a string: KEY=VALUE (repeatable)' })
+    .option('ext-code', { type: 'string', array: true, describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
+    .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
+    .option('plugin', { type: 'string', array: true, describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' }) as Argv<
+    T & DefinitionArgs
+  >;
+}
+
+/** Splits `K=V` items; a missing `=` is a usage error naming the flag. */
+export function parseKeyValues(items: readonly string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new UsageError(`${flag} expects KEY=VALUE, got "${item}"`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = process.env): DefinitionSource {
+  const fromEnv = (env.HAKO_PLUGINS ?? '')
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    file: args.file,
+    jpath: args.jpath ?? [],
+    extStr: parseKeyValues(args['ext-str'], '--ext-str'),
+    extCode: parseKeyValues(args['ext-code'], '--ext-code'),
+    strict: args.strict ?? false,
+    plugins: [...fromEnv, ...(args.plugin ?? [])],
+  };
+}
+
+/** `--timeout` must be a positive number of seconds (hako silently turned junk into 0 and failed at once). */
+export function parsePositiveSeconds(value: unknown, flag: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got "${String(value)}"`);
+  return n;
+}

@@ -1,0 +1,103 @@
+/**
+ * Third-party plugins. A `type` that is not built in is a module path (relative to the definition file when it
+ * starts with `.` or `/`) or a package name resolved from the definition's directory. The module exports the same
+ * registration shape as the built-ins, as its default export or as `plugin`. Anything else is a PluginError that
+ * names the plugin and the definition.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EvaluatedDefinition } from './definition/evaluate.js';
+import { PluginError } from './errors.js';
+import type { PluginRegistration } from './plugin.js';
+import type { ProviderPlugin } from './providers/provider.js';
+import { builtinScripts } from './scripts/registry.js';
+import type { ScriptPlugin } from './scripts/script.js';
+
+export type PluginKind = 'script' | 'provider' | 'scheduler';
+
+function isPathSpec(spec: string): boolean {
+  return spec.startsWith('.') || path.isAbsolute(spec);
+}
+
+/** Where a plugin spec points: an absolute file path for paths, the resolved entry for packages. */
+export function resolvePluginSpec(spec: string, fromDir: string, context: string): string {
+  if (isPathSpec(spec)) return path.resolve(fromDir, spec);
+  try {
+    return createRequire(path.join(fromDir, '__hako_resolve__.js')).resolve(spec);
+  } catch (cause) {
+    throw new PluginError(spec, `Cannot find plugin "${spec}" (${context})`, {
+      cause,
+      hint: `Install the package next to the definition (npm install ${spec}) or give a path starting with ./`,
+    });
+  }
+}
+
+function looksLikeRegistration(value: unknown): value is PluginRegistration<unknown, unknown, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const schema = v.configSchema as { safeParse?: unknown } | undefined;
+  return typeof v.type === 'string' && typeof v.create === 'function' && typeof schema?.safeParse === 'function';
+}
+
+/** Imports a plugin module and checks its shape. `context` says where it was named, for error messages. */
+export async function importPlugin(spec: string, fromDir: string, kind: PluginKind, context: string): Promise<PluginRegistration<unknown, unknown, unknown>> {
+  const resolved = resolvePluginSpec(spec, fromDir, context);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PluginError(spec, `Cannot load ${kind} plugin "${spec}" (${context}): ${reason}`, { cause });
+  }
+  const candidate = looksLikeRegistration(mod.default) ? mod.default : mod.plugin;
+  if (!looksLikeRegistration(candidate)) {
+    throw new PluginError(spec, `${kind} plugin "${spec}" (${context}) does not export a plugin registration`, {
+      hint: 'Export default { type, configSchema (a zod schema), create(config, context) } — see the README section "Writing a plugin".',
+    });
+  }
+  return candidate;
+}
+
+/** Env provider plugins named with --plugin / HAKO_PLUGINS (for Jsonnet's `std.native('provide.<type>')`). */
+export async function loadProviderPlugins(specs: readonly string[], fromDir: string): Promise<ProviderPlugin[]> {
+  const out: ProviderPlugin[] = [];
+  for (const spec of specs) {
+    out.push((await importPlugin(spec, fromDir, 'provider', '--plugin')) as unknown as ProviderPlugin);
+  }
+  return out;
+}
+
+function scriptTypes(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const scripts = (raw as { scripts?: unknown }).scripts;
+  if (!Array.isArray(scripts)) return [];
+  return scripts
+    .map((s: unknown) => (typeof s === 'object' && s !== null ? (s as { type?: unknown }).type : undefined))
+    .filter((t): t is string => typeof t === 'string');
+}
+
+/**
+ * Built-in script plugins plus every third-party one the definition names (`scripts[].type` that is a path or a
+ * package). Types that are neither built in nor loadable are left for normalisation to report with their path.
+ */
+export async function loadScriptPlugins(evaluated: EvaluatedDefinition): Promise<Map<string, ScriptPlugin>> {
+  const plugins = new Map<string, ScriptPlugin>(builtinScripts().map((p) => [p.type, p]));
+  for (const type of new Set(scriptTypes(evaluated.raw))) {
+    if (plugins.has(type)) continue;
+    if (!isPathSpec(type) && !/^(@[\w.-]+\/)?[\w.-]+$/.test(type)) continue;
+    if (!isPathSpec(type) && /^[a-z0-9_]+$/.test(type) && !type.includes('-')) {
+      // A bare snake_case word is hako's plugin naming (a script type), not an npm package: only try it if a
+      // package of that name is actually installed, so a typo reads as "no plugin", not "cannot find package".
+      try {
+        resolvePluginSpec(type, evaluated.rootPath, evaluated.file);
+      } catch {
+        continue;
+      }
+    }
+    const plugin = (await importPlugin(type, evaluated.rootPath, 'script', `scripts[].type in ${evaluated.file}`)) as unknown as ScriptPlugin;
+    // The definition names the plugin by its spec; the plugin's own `type` is informational.
+    plugins.set(type, plugin);
+  }
+  return plugins;
+}
