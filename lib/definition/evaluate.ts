@@ -1,0 +1,102 @@
+/**
+ * Evaluation: definition file → raw JSON value. The extension decides the reader: Jsonnet for `.jsonnet` and
+ * `.json` (as hako does, so a `.json` file's keys come out sorted like any Jsonnet output), YAML for `.yml`/`.yaml`
+ * (document key order kept, with hako's `!include`). Nothing is validated here; normalisation does that.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { DefinitionError } from '../errors.js';
+import type { ProviderContext } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { evaluateJsonnet, type ProviderMode } from './evaluate/jsonnet.js';
+import { loadYamlFile } from './evaluate/yaml-loader.js';
+
+export type { ProviderMode } from './evaluate/jsonnet.js';
+
+export interface EvaluateOptions {
+  /** Path as the user gave it. */
+  file: string;
+  /** -J/--jpath, searched after the importing file's directory. */
+  jpath?: readonly string[];
+  /** --ext-str K=V */
+  extStr?: Readonly<Record<string, string>>;
+  /** --ext-code K=V (Jsonnet code) */
+  extCode?: Readonly<Record<string, string>>;
+  /**
+   * What Jsonnet's `provide.<type>(options, name)` returns: the value ('expand'), `${name}` after checking the
+   * name exists where the provider can list keys ('check', dry runs), or `${name}` without asking ('placeholder').
+   */
+  providerMode: ProviderMode;
+  providers: ProviderRegistry;
+  context: ProviderContext;
+}
+
+export interface EvaluatedDefinition {
+  /** Absolute path. */
+  file: string;
+  /** Basename minus its LAST extension ('foo.bar.jsonnet' -> 'foo.bar'). */
+  appId: string;
+  /** Absolute directory of the file. */
+  rootPath: string;
+  format: 'jsonnet' | 'json' | 'yaml';
+  /** The evaluated JSON value, key order preserved as produced. */
+  raw: unknown;
+}
+
+const FORMATS: Readonly<Record<string, EvaluatedDefinition['format']>> = {
+  '.jsonnet': 'jsonnet',
+  '.json': 'json',
+  '.yml': 'yaml',
+  '.yaml': 'yaml',
+};
+
+/** The application id hako derives from a definition path: the basename without its last extension. */
+export function appIdOf(file: string): string {
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  return ext ? base.slice(0, -ext.length) : base;
+}
+
+export async function evaluateDefinition(options: EvaluateOptions): Promise<EvaluatedDefinition> {
+  const given = options.file;
+  const absolute = path.resolve(given);
+  const ext = path.extname(given).toLowerCase();
+  const format = FORMATS[ext];
+  if (format === undefined) {
+    const message = `Unknown extension: ${given}`;
+    throw new DefinitionError(given, [{ severity: 'error', file: given, message }], {
+      summary: message,
+      hint: `Definition files must end in ${Object.keys(FORMATS).join(', ')}.`,
+    });
+  }
+  await assertReadableFile(given, absolute);
+
+  const appId = appIdOf(absolute);
+  const rootPath = path.dirname(absolute);
+  let raw: unknown;
+  switch (format) {
+    case 'jsonnet':
+    case 'json':
+      raw = await evaluateJsonnet({ ...options, file: given, appId });
+      break;
+    case 'yaml':
+      raw = loadYamlFile(given);
+      break;
+  }
+  return { file: absolute, appId, rootPath, format, raw };
+}
+
+async function assertReadableFile(given: string, absolute: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(absolute)).isFile();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `No such file: ${given}` : `Cannot read ${given}: ${(e as Error).message}`;
+    throw new DefinitionError(given, [{ severity: 'error', file: given, message }], { summary: message, cause: e });
+  }
+  if (!isFile) {
+    const message = `Not a file: ${given}`;
+    throw new DefinitionError(given, [{ severity: 'error', file: given, message }], { summary: message });
+  }
+}

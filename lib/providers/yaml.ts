@@ -1,0 +1,89 @@
+/**
+ * `yaml` env provider: a YAML mapping flattened into names (`app.db.host`), as hako's yaml provider does.
+ */
+import { z } from 'zod';
+import { DefinitionError, ProviderError, formatIssue } from '../errors.js';
+import { parseYamlText } from '../definition/evaluate/yaml-loader.js';
+import type { EnvProvider, ProviderPlugin } from './provider.js';
+import { readProviderFile, resolveProviderPath } from './file.js';
+
+export const yamlProviderConfig = z.strictObject({
+  path: z.string({ error: (issue) => (issue.input === undefined ? 'path must be set' : 'path must be a string') }),
+  key_sep: z.string().default('.'),
+  ary_sep: z.string().default(','),
+});
+export type YamlProviderConfig = z.infer<typeof yamlProviderConfig>;
+
+/**
+ * Flattens a YAML mapping: nested keys joined with `keySep`; arrays become one string, their (flattened) elements
+ * joined with `arySep`; scalars become their string form, null the empty string.
+ */
+export function flattenYaml(root: unknown, keySep: string, arySep: string): Map<string, string> {
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    throw new ProviderError('yaml', 'Env yaml root must be Hash');
+  }
+  const out = new Map<string, string>();
+  const walk = (value: unknown, key: string): void => {
+    if (Array.isArray(value)) {
+      out.set(key, value.flat(Infinity).map(scalarString).join(arySep));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, `${key}${keySep}${k}`);
+    } else {
+      out.set(key, scalarString(value));
+    }
+  };
+  for (const [k, v] of Object.entries(root)) walk(v, k);
+  return out;
+}
+
+function scalarString(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+class YamlProvider implements EnvProvider {
+  #entries: Promise<Map<string, string>> | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly config: YamlProviderConfig,
+  ) {}
+
+  #load(): Promise<Map<string, string>> {
+    this.#entries ??= readProviderFile('yaml', this.file).then((text) => {
+      let root: unknown;
+      try {
+        root = parseYamlText(text, this.file);
+      } catch (e) {
+        if (e instanceof DefinitionError) {
+          throw new ProviderError('yaml', `yaml provider: ${e.issues.map(formatIssue).join('; ')}`, { cause: e });
+        }
+        throw e;
+      }
+      return flattenYaml(root, this.config.key_sep, this.config.ary_sep);
+    });
+    return this.#entries;
+  }
+
+  async ask(names: readonly string[]): Promise<Record<string, string>> {
+    const entries = await this.#load();
+    const result: Record<string, string> = {};
+    for (const name of names) {
+      const value = entries.get(name);
+      if (value !== undefined) result[name] = value;
+    }
+    return result;
+  }
+
+  async askKeys(names: readonly string[]): Promise<string[]> {
+    const entries = await this.#load();
+    return names.filter((n) => entries.has(n));
+  }
+}
+
+export const yamlProvider: ProviderPlugin<YamlProviderConfig> = {
+  type: 'yaml',
+  configSchema: yamlProviderConfig,
+  create: (config, context) => new YamlProvider(resolveProviderPath(context, config.path), config),
+};
