@@ -1,6 +1,8 @@
 import type { CliCommand } from './command.js';
+import { deployCommand } from './deploy.js';
+import { diffCommand } from './diff.js';
 import { schemaCommand } from './schema.js';
 import { showDefinitionCommand } from './show-definition.js';
 
 /** Registered commands, in the order `hako --help` lists them. Only commands that work are here. */
-export const commands: readonly CliCommand[] = [showDefinitionCommand, schemaCommand];
+export const commands: readonly CliCommand[] = [deployCommand, diffCommand, showDefinitionCommand, schemaCommand];

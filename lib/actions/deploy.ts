@@ -1,0 +1,125 @@
+/**
+ * deploy / diff / deploy --dry-run: evaluate → normalise → contribute → observe → plan, then (deploy only)
+ * apply → wait → hooks. A dry run returns after rendering: it never reaches the apply phase, and its AWS ports
+ * refuse mutating calls besides.
+ */
+import type { AwsClients } from '../aws/ports.js';
+import { requireDesiredCount } from '../definition/normalise.js';
+import { DefinitionError, DeploymentError } from '../errors.js';
+import { info, type IoHost } from '../io/io-host.js';
+import { hasChanges, type Plan } from '../plan/plan.js';
+import { applyEcsSteps } from '../schedulers/ecs/apply.js';
+import { observeEcs } from '../schedulers/ecs/observe.js';
+import { planEcsDeploy } from '../schedulers/ecs/plan.js';
+import { circuitBreakerEnabled, rollbackAfterFailedDeploy } from '../schedulers/ecs/rollback.js';
+import { checkSecrets } from '../schedulers/ecs/secrets-check.js';
+import { waitForDeployment, type WaitContext } from '../schedulers/ecs/wait.js';
+import { findTargetGroupArn } from '../scripts/alb/index.js';
+import { sleep as realSleep, systemClock, type Clock, type Sleep } from '../util/sleep.js';
+import type { DefinitionSource } from './load-app.js';
+import { applyScriptSteps, planScripts, prepareApp, runHook, type PreparedApp } from './prepare.js';
+
+export interface DeployOptions {
+  readonly source: DefinitionSource;
+  readonly io: IoHost;
+  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  readonly tag?: string;
+  readonly force?: boolean;
+  /** Plan and render only (diff, deploy --dry-run). */
+  readonly dryRun?: boolean;
+  /** Return once the service is updated, without waiting for the rollout. */
+  readonly noWait?: boolean;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
+}
+
+export interface PlannedDeploy {
+  readonly prepared: PreparedApp;
+  readonly plan: Plan;
+  readonly scriptSteps: Awaited<ReturnType<typeof planScripts>>;
+}
+
+/** The first half of a deploy, shared with `diff`: everything up to a Plan, without mutating anything. */
+export async function planDeploy(options: DeployOptions & { readonly dryRun: boolean }): Promise<PlannedDeploy> {
+  const prepared = await prepareApp({
+    ...options.source,
+    io: options.io,
+    awsFor: options.awsFor,
+    dryRun: options.dryRun,
+    tag: options.tag,
+    // A dry run checks that provider keys exist without reading secret values (hako's ask_keys).
+    providerMode: options.dryRun ? 'check' : 'expand',
+    envMode: options.dryRun ? 'check' : 'expand',
+  });
+  const missing = requireDesiredCount(prepared.model);
+  if (missing.length > 0) throw new DefinitionError(prepared.model.file, missing);
+  await runHook(prepared, 'deployStarting', prepared.model);
+  const scriptSteps = await planScripts(prepared, 'deploy');
+  const ecs = await prepared.aws.ecs();
+  const observed = await observeEcs(ecs, prepared.model, prepared.model.id);
+  const ecsPlan = planEcsDeploy(prepared.model, observed, { force: options.force ?? false });
+  return { prepared, plan: { steps: [...scriptSteps.steps, ...ecsPlan.steps] }, scriptSteps };
+}
+
+export interface DeployResult {
+  readonly plan: Plan;
+  readonly changed: boolean;
+}
+
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+  const dryRun = options.dryRun ?? false;
+  const planned = await planDeploy({ ...options, dryRun });
+  const { prepared, plan } = planned;
+  const { io } = options;
+  if (dryRun) {
+    await checkSecrets(prepared.model.containers, prepared.aws);
+    return { plan, changed: hasChanges(plan) };
+  }
+
+  await applyScriptSteps(prepared, planned.scriptSteps);
+  await runHook(prepared, 'deployStarted', prepared.model);
+  const ecs = await prepared.aws.ecs();
+  const elbv2 = prepared.model.load_balancers.length > 0 ? await prepared.aws.elbv2() : undefined;
+  const applied = await applyEcsSteps(plan.steps, {
+    ecs,
+    io,
+    resolveTargetGroupArn: async (name) => {
+      if (!elbv2) throw new Error(`no load balancer port to resolve target group ${name}`);
+      return findTargetGroupArn(elbv2, name);
+    },
+  });
+
+  if (applied.serviceChanged && applied.service && !options.noWait) {
+    const waitContext: WaitContext = {
+      ecs,
+      io,
+      clock: options.clock ?? systemClock,
+      sleep: options.sleep ?? realSleep,
+      signal: options.signal,
+    };
+    const taskDefinitionArn = applied.taskDefinitionArn ?? applied.service.taskDefinition ?? '';
+    const outcome = await waitForDeployment(waitContext, applied.service, {
+      taskDefinitionArn,
+      timeoutMs: options.timeoutMs ?? 1_200_000,
+      circuitBreaker: circuitBreakerEnabled(applied.service),
+    });
+    if (outcome.status !== 'completed') {
+      await runHook(prepared, 'deployFailed', prepared.model, { taskIds: outcome.startedTaskIds, reason: outcome.reason });
+      await rollbackAfterFailedDeploy(waitContext, {
+        service: outcome.service,
+        outcome,
+        failedTaskDefinitionArn: taskDefinitionArn,
+        previousTaskDefinitionArn: applied.previousTaskDefinitionArn,
+        registeredThisRun: applied.registeredArn !== undefined,
+        timeoutMs: options.timeoutMs ?? 1_200_000,
+      });
+      // rollbackAfterFailedDeploy always throws; this keeps the type checker and readers certain.
+      throw new DeploymentError('failed', outcome.reason);
+    }
+  }
+  await runHook(prepared, 'deployFinished', prepared.model);
+  info(io, 'deploy.completed', options.noWait && applied.serviceChanged ? 'Deployment started (not waiting for it to finish)' : 'Deployment completed');
+  return { plan, changed: hasChanges(plan) };
+}

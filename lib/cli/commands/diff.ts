@@ -1,0 +1,27 @@
+import { planDeploy } from '../../actions/deploy.js';
+import { hasChanges } from '../../plan/plan.js';
+import { renderPlan } from '../../plan/render.js';
+import { awsFor } from '../aws.js';
+import { definitionSource, withDefinitionOptions, type DefinitionArgs } from '../options.js';
+import type { CliCommand } from './command.js';
+
+/** `diff` exits with this when live state differs from the definition (like `diff(1)` returning 1, but distinct from errors). */
+export const DIFF_EXIT_CODE = 16;
+
+interface Args extends DefinitionArgs {
+  tag?: string;
+}
+
+export const diffCommand: CliCommand = {
+  command: 'diff <file>',
+  describe: `Show what deploy would change (exit 0: no changes, ${DIFF_EXIT_CODE}: changes, 1: error)`,
+  builder: (y) =>
+    withDefinitionOptions(y)
+      .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag)' })
+      .option('verbose', { alias: 'v', type: 'boolean', describe: 'Debug messages (AWS calls)' }),
+  async run(args: Args, { io, env }) {
+    const { plan } = await planDeploy({ source: definitionSource(args, env), io, awsFor, tag: args.tag, dryRun: true });
+    io.result(renderPlan(plan, { color: io.color }));
+    return hasChanges(plan) ? DIFF_EXIT_CODE : 0;
+  },
+};
