@@ -1,0 +1,185 @@
+/**
+ * `hako status`: what the service is doing now — deployments, tasks, recent events — read-only.
+ */
+import type { EcsApi, ecs } from '../../aws/ports.js';
+import { shortTaskDefinition } from './rollback.js';
+import { formatEventTime } from './wait.js';
+
+/** The parts of the model `status`, `stop`, `remove` and `rollback` need. `AppModel` satisfies it. */
+export interface ServiceTarget {
+  readonly id: string;
+  readonly scheduler: {
+    readonly cluster: string;
+    readonly scheduling_strategy?: string;
+    readonly autoscaling?: unknown;
+  };
+}
+
+/** The live service named like the app, or undefined when it does not exist or is INACTIVE (deleted). */
+export async function describeLiveService(api: EcsApi, cluster: string, name: string): Promise<ecs.Service | undefined> {
+  const res = await api.describeServices({ cluster, services: [name] });
+  return res.services?.find((s) => s.status !== 'INACTIVE');
+}
+
+export interface StatusDeployment {
+  status: string;
+  taskDefinition: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  rolloutState?: string;
+  rolloutStateReason?: string;
+}
+
+export interface StatusTask {
+  /** The part of the task ARN after `task/` (`<cluster>/<id>` for new-style ARNs). */
+  id: string;
+  lastStatus: string;
+  desiredStatus: string;
+  taskDefinition: string;
+  instanceId?: string;
+}
+
+export interface StatusEvent {
+  createdAt?: string;
+  message: string;
+}
+
+/** The `--output json` shape of `hako status`. */
+export interface StatusReport {
+  service: {
+    name: string;
+    arn: string;
+    cluster: string;
+    status: string;
+    taskDefinition: string;
+    desiredCount: number;
+    runningCount: number;
+    pendingCount: number;
+  };
+  deployments: StatusDeployment[];
+  tasks: StatusTask[];
+  /** The 10 newest events, newest first. */
+  events: StatusEvent[];
+  /** Whether the definition configures autoscaling (activities are not read yet). */
+  autoscaling: boolean;
+  serviceRegistries: string[];
+}
+
+const EVENTS_SHOWN = 10;
+const DESCRIBE_BATCH = 100;
+
+function taskIdFromArn(arn: string): string {
+  const i = arn.indexOf('task/');
+  return i >= 0 ? arn.slice(i + 'task/'.length) : arn;
+}
+
+/** Reads the service, its tasks and the instances they run on. Undefined when the service does not exist. */
+export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<StatusReport | undefined> {
+  const cluster = model.scheduler.cluster;
+  const service = await describeLiveService(api, cluster, model.id);
+  if (!service) return undefined;
+  const clusterRef = service.clusterArn ?? cluster;
+
+  const taskArns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const res = await api.listTasks({ cluster: clusterRef, serviceName: service.serviceName ?? model.id, ...(nextToken ? { nextToken } : {}) });
+    taskArns.push(...(res.taskArns ?? []));
+    nextToken = res.nextToken;
+  } while (nextToken);
+
+  const tasks: ecs.Task[] = [];
+  for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
+    const res = await api.describeTasks({ cluster: clusterRef, tasks: taskArns.slice(i, i + DESCRIBE_BATCH) });
+    tasks.push(...(res.tasks ?? []));
+  }
+
+  const instanceArns = [...new Set(tasks.map((t) => t.containerInstanceArn).filter((a): a is string => !!a))];
+  const instanceIds = new Map<string, string>();
+  for (let i = 0; i < instanceArns.length; i += DESCRIBE_BATCH) {
+    const res = await api.describeContainerInstances({ cluster: clusterRef, containerInstances: instanceArns.slice(i, i + DESCRIBE_BATCH) });
+    for (const ci of res.containerInstances ?? []) {
+      if (ci.containerInstanceArn && ci.ec2InstanceId) instanceIds.set(ci.containerInstanceArn, ci.ec2InstanceId);
+    }
+  }
+
+  return {
+    service: {
+      name: service.serviceName ?? model.id,
+      arn: service.serviceArn ?? '',
+      cluster: clusterRef,
+      status: service.status ?? '',
+      taskDefinition: shortTaskDefinition(service.taskDefinition ?? ''),
+      desiredCount: service.desiredCount ?? 0,
+      runningCount: service.runningCount ?? 0,
+      pendingCount: service.pendingCount ?? 0,
+    },
+    deployments: (service.deployments ?? []).map((d) => {
+      const sd: StatusDeployment = {
+        status: d.status ?? '',
+        taskDefinition: shortTaskDefinition(d.taskDefinition ?? ''),
+        desiredCount: d.desiredCount ?? 0,
+        pendingCount: d.pendingCount ?? 0,
+        runningCount: d.runningCount ?? 0,
+      };
+      if (d.rolloutState !== undefined) sd.rolloutState = d.rolloutState;
+      if (d.rolloutStateReason !== undefined) sd.rolloutStateReason = d.rolloutStateReason;
+      return sd;
+    }),
+    tasks: tasks.map((t) => {
+      const st: StatusTask = {
+        id: taskIdFromArn(t.taskArn ?? ''),
+        lastStatus: t.lastStatus ?? '',
+        desiredStatus: t.desiredStatus ?? '',
+        taskDefinition: shortTaskDefinition(t.taskDefinitionArn ?? ''),
+      };
+      const instanceId = t.containerInstanceArn ? instanceIds.get(t.containerInstanceArn) : undefined;
+      if (instanceId) st.instanceId = instanceId;
+      return st;
+    }),
+    events: (service.events ?? []).slice(0, EVENTS_SHOWN).map((e) => {
+      const se: StatusEvent = { message: e.message ?? '' };
+      if (e.createdAt) se.createdAt = formatEventTime(e.createdAt);
+      return se;
+    }),
+    autoscaling: model.scheduler.autoscaling !== undefined,
+    serviceRegistries: (service.serviceRegistries ?? []).map((r) => r.registryArn ?? '').filter((a) => a !== ''),
+  };
+}
+
+export interface RenderStatusOptions {
+  /** `  <dns>:<port> -> <container>:<port>` lines from the load balancer script; the section is omitted when absent. */
+  loadBalancerLines?: readonly string[];
+}
+
+/** The report in hako's layout (§4.10), ending with a newline. */
+export function renderStatus(report: StatusReport, options: RenderStatusOptions = {}): string {
+  const lines: string[] = [];
+  if (options.loadBalancerLines && options.loadBalancerLines.length > 0) {
+    lines.push('Load balancer:');
+    for (const l of options.loadBalancerLines) lines.push(l.startsWith('  ') ? l : `  ${l}`);
+  }
+  lines.push('Deployments:');
+  for (const d of report.deployments) {
+    const rollout = d.rolloutState ? `, rollout_state=${d.rolloutState}` : '';
+    lines.push(
+      `  [${d.status}] ${d.taskDefinition} desired_count=${d.desiredCount}, pending_count=${d.pendingCount}, running_count=${d.runningCount}${rollout}`,
+    );
+    if (d.rolloutState === 'FAILED' && d.rolloutStateReason) lines.push(`    ${d.rolloutStateReason}`);
+  }
+  lines.push('Tasks:');
+  for (const t of report.tasks) {
+    const instance = t.instanceId ? `, instance_id=${t.instanceId}` : '';
+    lines.push(`  [${t.lastStatus}] ${t.id} task_definition=${t.taskDefinition}, desired_status=${t.desiredStatus}${instance}`);
+  }
+  lines.push('Events:');
+  for (const e of report.events) lines.push(`  ${e.createdAt ?? '-'}: ${e.message}`);
+  lines.push(report.autoscaling ? 'Autoscaling: configured (activities are not shown)' : 'Autoscaling: No');
+  if (report.serviceRegistries.length === 0) lines.push('Service Discovery: No');
+  else {
+    lines.push('Service Discovery:');
+    for (const r of report.serviceRegistries) lines.push(`  ${r}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,118 @@
+/**
+ * `hako stop` (scale the service to zero) and `hako remove` (scale to zero, then delete it). A service that does
+ * not exist is not an error: the plan is a single no-op that says so.
+ */
+import type { EcsApi, ecs } from '../../aws/ports.js';
+import { info, type IoHost } from '../../io/io-host.js';
+import type { Plan, Step } from '../../plan/plan.js';
+import { ECS_STEP_OWNER } from './steps.js';
+import type { ServiceTarget } from './status.js';
+
+export const STOP_REMOVE_STEP_KINDS = ['service-missing', 'stop-service', 'delete-service'] as const;
+export type StopRemoveStepKind = (typeof STOP_REMOVE_STEP_KINDS)[number];
+
+export interface ServiceMissingPayload {
+  serviceName: string;
+}
+
+/** Scale to zero (`stop`, and the first half of `remove`). */
+export interface StopServicePayload {
+  cluster: string;
+  service: string;
+  /** Log `<arn> is stopped` once done: false when a delete follows. */
+  announce: boolean;
+}
+
+export interface DeleteServicePayload {
+  cluster: string;
+  service: string;
+}
+
+function missing(id: string): Plan {
+  const step: Step<ServiceMissingPayload> = {
+    owner: ECS_STEP_OWNER,
+    kind: 'service-missing',
+    action: 'noop',
+    resource: `service ${id}`,
+    title: `Service ${id} doesn't exist`,
+    payload: { serviceName: id },
+  };
+  return { steps: [step] };
+}
+
+function refs(service: ecs.Service, model: ServiceTarget): { cluster: string; service: string; name: string } {
+  return {
+    cluster: service.clusterArn ?? model.scheduler.cluster,
+    service: service.serviceArn ?? service.serviceName ?? model.id,
+    name: service.serviceName ?? model.id,
+  };
+}
+
+function scaleToZero(service: ecs.Service, model: ServiceTarget, announce: boolean): Step<StopServicePayload> {
+  const r = refs(service, model);
+  return {
+    owner: ECS_STEP_OWNER,
+    kind: 'stop-service',
+    action: 'update',
+    resource: `service ${r.name}`,
+    title: `Set desired count of service ${r.name} to 0`,
+    before: { desired_count: service.desiredCount ?? 0 },
+    after: { desired_count: 0 },
+    payload: { cluster: r.cluster, service: r.service, announce },
+  };
+}
+
+/** Plans `hako stop` from the live service (undefined when it does not exist). */
+export function planStop(service: ecs.Service | undefined, model: ServiceTarget): Plan {
+  if (!service) return missing(model.id);
+  return { steps: [scaleToZero(service, model, true)] };
+}
+
+/** Plans `hako remove`. DAEMON services have no desired count to lower, so they are deleted directly. */
+export function planRemove(service: ecs.Service | undefined, model: ServiceTarget): Plan {
+  if (!service) return missing(model.id);
+  const r = refs(service, model);
+  const steps: Step[] = [];
+  if (service.schedulingStrategy !== 'DAEMON') steps.push(scaleToZero(service, model, false));
+  const del: Step<DeleteServicePayload> = {
+    owner: ECS_STEP_OWNER,
+    kind: 'delete-service',
+    action: 'delete',
+    resource: `service ${r.name}`,
+    title: `Delete service ${r.name}`,
+    before: { service: r.name, desired_count: service.desiredCount ?? 0 },
+    payload: { cluster: r.cluster, service: r.service },
+  };
+  steps.push(del);
+  return { steps };
+}
+
+/** Applies a stop or remove plan. */
+export async function applyStopRemove(ctx: { ecs: EcsApi; io: IoHost }, plan: Plan): Promise<void> {
+  const { ecs: api, io } = ctx;
+  for (const step of plan.steps) {
+    if (step.owner !== ECS_STEP_OWNER) continue;
+    switch (step.kind as StopRemoveStepKind) {
+      case 'service-missing':
+        info(io, 'ecs.service.missing', step.title, step.payload);
+        break;
+      case 'stop-service': {
+        const p = step.payload as StopServicePayload;
+        const res = await api.updateService({ cluster: p.cluster, service: p.service, desiredCount: 0 });
+        const arn = res.service?.serviceArn ?? p.service;
+        if (p.announce) info(io, 'ecs.service.stopped', `${arn} is stopped`, { arn });
+        else info(io, 'ecs.service.scaled-to-zero', `Set desired count of ${arn} to 0`, { arn });
+        break;
+      }
+      case 'delete-service': {
+        const p = step.payload as DeleteServicePayload;
+        const res = await api.deleteService({ cluster: p.cluster, service: p.service });
+        const arn = res.service?.serviceArn ?? p.service;
+        info(io, 'ecs.service.deleted', `${arn} is deleted`, { arn });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
