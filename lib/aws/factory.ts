@@ -209,6 +209,9 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
   }
 
   async function build<P>(spec: ServiceSpec<P>, region?: string): Promise<P> {
+    // The SDK warns on stderr, outside IoHost, that its future releases will need Node 22. That is news for hako's
+    // maintainers (package.json `engines`), not for someone deploying; an explicit user setting still wins.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { module, Client } = await spec.load();
     const client = new Client({ ...baseClientConfig(options, region), ...spec.extraConfig?.() });
     const raw = bindPort<Record<string, true>>(spec.service, client, module, spec.methods, onCall);
