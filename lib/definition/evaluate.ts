@@ -28,6 +28,7 @@ export interface EvaluateOptions {
    */
   providerMode: ProviderMode;
   providers: ProviderRegistry;
+  /** Its `rootPath` is replaced by the definition file's directory for the native functions. */
   context: ProviderContext;
 }
 
@@ -77,7 +78,8 @@ export async function evaluateDefinition(options: EvaluateOptions): Promise<Eval
   switch (format) {
     case 'jsonnet':
     case 'json':
-      raw = await evaluateJsonnet({ ...options, file: given, appId });
+      // Provider paths resolve against the definition's directory whatever the caller put in the context.
+      raw = await evaluateJsonnet({ ...options, file: given, appId, context: { ...options.context, rootPath } });
       break;
     case 'yaml':
       raw = loadYamlFile(given);
