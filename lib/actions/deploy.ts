@@ -5,7 +5,7 @@
  */
 import type { AwsClients } from '../aws/ports.js';
 import { requireDesiredCount } from '../definition/normalise.js';
-import { DefinitionError, DeploymentError } from '../errors.js';
+import { DefinitionError, DeploymentError, HakoError } from '../errors.js';
 import { info, type IoHost } from '../io/io-host.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
 import { applyEcsSteps } from '../schedulers/ecs/apply.js';
@@ -86,8 +86,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     ecs,
     io,
     resolveTargetGroupArn: async (name) => {
-      if (!elbv2) throw new Error(`no load balancer port to resolve target group ${name}`);
-      return findTargetGroupArn(elbv2, name);
+      const arn = elbv2 ? await findTargetGroupArn(elbv2, name) : undefined;
+      if (!arn) throw new HakoError(`Target group ${name} does not exist`, 'TARGET_GROUP_MISSING', 1, { hint: 'The alb script creates it; check the scripts section.' });
+      return arn;
     },
   });
 

@@ -1,0 +1,84 @@
+/**
+ * oneshot: run the app (plus `-c` containers and their dependencies) once as a task of the `<app>-oneshot`
+ * family, wait for it to stop, and report the app container's exit code. Scripts plan and apply what a task needs
+ * (log groups) first; load balancers and DNS are for services, and those scripts plan nothing for oneshot.
+ */
+import type { AwsClients } from '../aws/ports.js';
+import { info, type IoHost } from '../io/io-host.js';
+import type { Plan } from '../plan/plan.js';
+import { compareTaskDefinition } from '../schedulers/ecs/compare.js';
+import { registerOneshotTaskDefinition, runOneshot, type OneshotResult } from '../schedulers/ecs/oneshot.js';
+import { planTaskDefinition } from '../schedulers/ecs/plan.js';
+import { describeLatestTaskDefinition } from '../schedulers/ecs/observe.js';
+import { checkSecrets } from '../schedulers/ecs/secrets-check.js';
+import { buildTaskDefinition } from '../schedulers/ecs/task-definition.js';
+import { sleep as realSleep, systemClock } from '../util/sleep.js';
+import type { DefinitionSource } from './load-app.js';
+import { applyScriptSteps, planScripts, prepareApp, runHook } from './prepare.js';
+
+export interface OneshotOptions {
+  readonly source: DefinitionSource;
+  readonly io: IoHost;
+  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  readonly command: readonly string[];
+  readonly tag?: string;
+  /** Extra containers to start with `app` (`-c`). */
+  readonly containers?: readonly string[];
+  /** `-e NAME=VAL` for the app container. */
+  readonly env?: readonly { readonly name: string; readonly value?: string }[];
+  readonly overrides?: { readonly cpu?: number; readonly memory?: number; readonly memoryReservation?: number };
+  readonly noWait?: boolean;
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export type OneshotOutcome = { readonly dryRun: true; readonly plan: Plan } | ({ readonly dryRun: false } & OneshotResult);
+
+export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> {
+  const dryRun = options.dryRun ?? false;
+  const prepared = await prepareApp({
+    ...options.source,
+    io: options.io,
+    awsFor: options.awsFor,
+    dryRun,
+    tag: options.tag,
+    with: options.containers ?? [],
+    providerMode: dryRun ? 'check' : 'expand',
+    envMode: dryRun ? 'check' : 'expand',
+  });
+  const { model, io } = prepared;
+  const family = `${model.id}-oneshot`;
+  // The app runs the given command; ECS gets it as an override, the dry-run plan shows it in the definition.
+  await runHook(prepared, 'oneshotStarting', model);
+  const scriptSteps = await planScripts(prepared, 'oneshot');
+  const ecs = await prepared.aws.ecs();
+
+  if (dryRun) {
+    const current = await describeLatestTaskDefinition(ecs, family);
+    const step = planTaskDefinition(model, { taskDefinition: current?.taskDefinition, taskDefinitionTags: current?.tags ?? [] }, { force: false, family });
+    await checkSecrets(model.containers, prepared.aws);
+    return { dryRun: true, plan: { steps: [...scriptSteps.steps, step] } };
+  }
+
+  await applyScriptSteps(prepared, scriptSteps);
+  const input = buildTaskDefinition(model, { family });
+  const td = await registerOneshotTaskDefinition({ ecs, io, sleep: realSleep, clock: systemClock, signal: options.signal }, input, (current, tags) =>
+    compareTaskDefinition(input, current, tags).changed,
+  );
+  const result = await runOneshot(
+    { ecs, io, sleep: realSleep, clock: systemClock },
+    {
+      model,
+      taskDefinitionArn: td.arn,
+      command: options.command,
+      env: options.env ?? [],
+      overrides: options.overrides ?? {},
+      noWait: options.noWait ?? false,
+      signal: options.signal,
+      onStarted: (task) => runHook(prepared, 'oneshotStarted', model, { cluster: model.scheduler.cluster, taskArn: task.taskArn ?? '' }),
+    },
+  );
+  await runHook(prepared, 'oneshotFinished', model, { exitCode: result.exitCode });
+  if (!options.noWait) info(io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
+  return { dryRun: false, ...result };
+}

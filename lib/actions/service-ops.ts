@@ -1,0 +1,105 @@
+/**
+ * rollback, stop, remove and status: each observes the live service, runs its own planner, and (unless a dry
+ * run) applies. Like hako, `status` and `stop` load no scripts; `rollback` and `remove` run scripts' hooks.
+ */
+import type { AwsClients } from '../aws/ports.js';
+import { HakoError } from '../errors.js';
+import { info, type IoHost } from '../io/io-host.js';
+import type { Plan } from '../plan/plan.js';
+import { applyRollback, observeRollback, planRollback } from '../schedulers/ecs/rollback.js';
+import { describeLiveService, observeStatus, renderStatus, type StatusReport } from '../schedulers/ecs/status.js';
+import { applyStopRemove, planRemove, planStop } from '../schedulers/ecs/stop-remove.js';
+import { sleep as realSleep, systemClock } from '../util/sleep.js';
+import type { DefinitionSource } from './load-app.js';
+import { applyScriptSteps, planScripts, prepareApp, runHook, type PreparedApp } from './prepare.js';
+
+export interface ServiceOpOptions {
+  readonly source: DefinitionSource;
+  readonly io: IoHost;
+  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp> {
+  return prepareApp({
+    ...options.source,
+    io: options.io,
+    awsFor: options.awsFor,
+    dryRun: options.dryRun ?? false,
+    // These commands never need provider values (hako: expand_variables=false).
+    providerMode: 'placeholder',
+    envMode: 'none',
+    withoutScripts,
+  });
+}
+
+export async function rollback(options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number }): Promise<Plan> {
+  const prepared = await prepare(options, false);
+  const { model, io } = prepared;
+  const ecs = await prepared.aws.ecs();
+  await runHook(prepared, 'rollbackStarting', model);
+  const observed = await observeRollback(ecs, model.scheduler.cluster, model.id);
+  if (!observed.service) {
+    throw new HakoError(`Unable to find service ${model.id} in cluster ${model.scheduler.cluster}`, 'SERVICE_NOT_FOUND', 1, {
+      hint: 'Deploy it first: hako deploy FILE',
+    });
+  }
+  const plan = planRollback(observed, { to: options.to });
+  const step = plan.steps[0];
+  if (step) info(io, 'ecs.rollback.target', step.title);
+  const images = { current: observed.service.taskDefinition ?? '', target: String((step?.payload as { taskDefinition?: string } | undefined)?.taskDefinition ?? '') };
+  await runHook(prepared, 'rollbackStarted', model, images);
+  if (options.dryRun) {
+    info(io, 'deploy.completed', 'Deployment completed (dry-run)');
+    return plan;
+  }
+  await applyRollback({ ecs, io, clock: systemClock, sleep: realSleep, signal: options.signal }, plan, { timeoutMs: options.timeoutMs });
+  await runHook(prepared, 'rollbackFinished', model);
+  info(io, 'deploy.completed', 'Deployment completed');
+  return plan;
+}
+
+export async function stop(options: ServiceOpOptions): Promise<Plan> {
+  const prepared = await prepare(options, true);
+  const ecs = await prepared.aws.ecs();
+  const service = await describeLiveService(ecs, prepared.model.scheduler.cluster, prepared.model.id);
+  const plan = planStop(service, prepared.model);
+  if (!options.dryRun) await applyStopRemove({ ecs, io: options.io }, plan);
+  return plan;
+}
+
+/** Scale to 0 and delete the service, then delete what the scripts own (target group, rules, DNS records…). */
+export async function remove(options: ServiceOpOptions): Promise<Plan> {
+  const prepared = await prepare(options, false);
+  const { model } = prepared;
+  const ecs = await prepared.aws.ecs();
+  await runHook(prepared, 'removeStarting', model);
+  const service = await describeLiveService(ecs, model.scheduler.cluster, model.id);
+  const ecsPlan = planRemove(service, model);
+  // Scripts plan their deletions up front so a dry run shows everything; they apply after the service is gone
+  // (a target group cannot be deleted while a service still uses it).
+  const scriptSteps = await planScripts(prepared, 'remove');
+  const plan: Plan = { steps: [...ecsPlan.steps, ...scriptSteps.steps] };
+  if (options.dryRun) return plan;
+  await applyStopRemove({ ecs, io: options.io }, ecsPlan);
+  await applyScriptSteps(prepared, scriptSteps);
+  await runHook(prepared, 'afterRemove', model);
+  return plan;
+}
+
+export interface StatusResult {
+  readonly report?: StatusReport;
+  readonly text: string;
+}
+
+export async function status(options: ServiceOpOptions): Promise<StatusResult> {
+  // hako's status loads no scripts; ours asks them only for extra lines (the load balancer section).
+  const prepared = await prepare({ ...options, dryRun: true }, false);
+  const ecs = await prepared.aws.ecs();
+  const report = await observeStatus(ecs, prepared.model);
+  if (!report) return { text: 'Unavailable' };
+  const loadBalancerLines: string[] = [];
+  for (const s of prepared.scripts) loadBalancerLines.push(...((await s.script.status?.(prepared.model)) ?? []));
+  return { report, text: renderStatus(report, { loadBalancerLines }) };
+}

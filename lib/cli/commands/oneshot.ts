@@ -1,0 +1,81 @@
+import { oneshot } from '../../actions/oneshot.js';
+import { UsageError } from '../../errors.js';
+import { renderPlan } from '../../plan/render.js';
+import { awsFor } from '../aws.js';
+import { definitionSource, withDefinitionOptions, type DefinitionArgs } from '../options.js';
+import { abortOnSignals } from '../signals.js';
+import type { CliCommand } from './command.js';
+
+interface Args extends DefinitionArgs {
+  command: string[];
+  '--'?: string[];
+  tag?: string;
+  env?: string[];
+  container?: string[];
+  'app-cpu'?: number;
+  'app-memory'?: number;
+  'app-memory-reservation'?: number;
+  wait: boolean;
+  'dry-run'?: boolean;
+}
+
+function nonNegativeInteger(value: number | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} must be a non-negative integer, got "${String(value)}"`);
+  return value;
+}
+
+export const oneshotCommand: CliCommand = {
+  command: 'oneshot <file> [command..]',
+  describe: 'Run the app container once with COMMAND (put it after --) and exit with its exit code',
+  builder: (y) =>
+    withDefinitionOptions(y)
+      .parserConfiguration({ 'populate--': true, 'halt-at-non-option': false })
+      .positional('command', { type: 'string', array: true, describe: 'Command for the app container' })
+      .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container' })
+      .option('env', { alias: 'e', type: 'string', array: true, describe: 'Environment variable for the app container: NAME=VAL (repeatable)' })
+      .option('container', { alias: 'c', type: 'string', array: true, describe: 'Also start this sidecar (repeatable)' })
+      .option('app-cpu', { type: 'number', describe: 'Override the app container cpu' })
+      .option('app-memory', { type: 'number', describe: 'Override the app container memory (MiB)' })
+      .option('app-memory-reservation', { type: 'number', describe: 'Override the app container memory reservation (MiB)' })
+      .option('wait', { type: 'boolean', default: true, describe: '--no-wait prints {"cluster":…,"task_arn":…} and exits 0' })
+      .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the plan; run nothing' })
+      .option('verbose', { alias: 'v', type: 'boolean' })
+      .example('hako oneshot app.jsonnet -- rake db:migrate', 'Run a migration with the app image'),
+  async run(args: Args, { io, env: processEnv }) {
+    const command = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
+    if (command.length === 0) throw new UsageError('oneshot needs a COMMAND to run: hako oneshot FILE -- COMMAND...');
+    const env = (args.env ?? []).map((item) => {
+      const i = item.indexOf('=');
+      return i < 0 ? { name: item } : { name: item.slice(0, i), value: item.slice(i + 1) };
+    });
+    const signals = abortOnSignals();
+    try {
+      const outcome = await oneshot({
+        source: definitionSource(args, processEnv),
+        io,
+        awsFor,
+        command,
+        tag: args.tag,
+        containers: args.container ?? [],
+        env,
+        overrides: {
+          cpu: nonNegativeInteger(args['app-cpu'], '--app-cpu'),
+          memory: nonNegativeInteger(args['app-memory'], '--app-memory'),
+          memoryReservation: nonNegativeInteger(args['app-memory-reservation'], '--app-memory-reservation'),
+        },
+        noWait: !args.wait,
+        dryRun: args['dry-run'] ?? false,
+        signal: signals.signal,
+      });
+      if (outcome.dryRun) {
+        io.result(renderPlan(outcome.plan, { color: io.color }));
+        return 0;
+      }
+      if (outcome.data) io.result(JSON.stringify(outcome.data));
+      return outcome.exitCode;
+    } finally {
+      signals.dispose();
+    }
+  },
+};

@@ -1,0 +1,65 @@
+import { remove, rollback, status, stop } from '../../actions/service-ops.js';
+import { renderPlan } from '../../plan/render.js';
+import { awsFor } from '../aws.js';
+import { definitionSource, parsePositiveSeconds, withDefinitionOptions, type DefinitionArgs } from '../options.js';
+import { abortOnSignals } from '../signals.js';
+import type { CliCommand } from './command.js';
+
+interface DryRunArgs extends DefinitionArgs {
+  'dry-run'?: boolean;
+}
+
+export const rollbackCommand: CliCommand = {
+  command: 'rollback <file>',
+  describe: 'Roll the service back to the previous task definition revision (or --to N) and wait',
+  builder: (y) =>
+    withDefinitionOptions(y)
+      .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the target; change nothing' })
+      .option('to', { type: 'number', describe: 'Roll back to this revision of the family' })
+      .option('timeout', { type: 'number', describe: 'Give up waiting after this many seconds (default: no limit)' })
+      .option('verbose', { alias: 'v', type: 'boolean' }),
+  async run(args: DryRunArgs & { to?: number; timeout?: number }, { io, env }) {
+    const timeoutMs = args.timeout === undefined ? undefined : parsePositiveSeconds(args.timeout, '--timeout') * 1000;
+    const signals = abortOnSignals();
+    try {
+      const plan = await rollback({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'], to: args.to, timeoutMs, signal: signals.signal });
+      if (args['dry-run']) io.result(renderPlan(plan, { color: io.color }));
+      return 0;
+    } finally {
+      signals.dispose();
+    }
+  },
+};
+
+export const statusCommand: CliCommand = {
+  command: 'status <file>',
+  describe: 'Show the service: load balancer, deployments, tasks, recent events (exit 1 when it does not exist)',
+  builder: (y) => withDefinitionOptions(y).option('output', { choices: ['text', 'json'] as const, default: 'text' as const }),
+  async run(args: DefinitionArgs & { output: 'text' | 'json' }, { io, env }) {
+    const result = await status({ source: definitionSource(args, env), io, awsFor });
+    io.result(args.output === 'json' ? JSON.stringify(result.report ?? null, null, 2) : result.text);
+    return result.report ? 0 : 1;
+  },
+};
+
+export const stopCommand: CliCommand = {
+  command: 'stop <file>',
+  describe: 'Scale the service to 0 tasks',
+  builder: (y) => withDefinitionOptions(y).option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show what would change' }),
+  async run(args: DryRunArgs, { io, env }) {
+    const plan = await stop({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'] });
+    if (args['dry-run']) io.result(renderPlan(plan, { color: io.color }));
+    return 0;
+  },
+};
+
+export const removeCommand: CliCommand = {
+  command: 'remove <file>',
+  describe: "Scale to 0 and delete the service, then delete what the app's scripts own (rules, target group, DNS…)",
+  builder: (y) => withDefinitionOptions(y).option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show what would be deleted' }),
+  async run(args: DryRunArgs, { io, env }) {
+    const plan = await remove({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'] });
+    if (args['dry-run']) io.result(renderPlan(plan, { color: io.color }));
+    return 0;
+  },
+};
