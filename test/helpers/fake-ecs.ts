@@ -3,7 +3,7 @@
  * response, an Error to throw, or a function of the input. When a queue is empty the method's fallback answers
  * (if set), else the call fails loudly so a test never passes on an unplanned call.
  */
-import { ECS_MUTATING_METHODS, type EcsApi } from '../../lib/aws/ports.js';
+import { ECS_MUTATING_METHODS, type EcsApi, type ecs } from '../../lib/aws/ports.js';
 
 export type EcsMethod = keyof EcsApi;
 type Input<M extends EcsMethod> = Parameters<EcsApi[M]>[0];
@@ -93,4 +93,40 @@ export class FakeEcs implements EcsApi {
   deleteService(input: Input<'deleteService'>) { return this.answer('deleteService', input); }
   runTask(input: Input<'runTask'>) { return this.answer('runTask', input); }
   stopTask(input: Input<'stopTask'>) { return this.answer('stopTask', input); }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Builders for ECS shapes used across tests.
+
+
+export const CLUSTER_ARN = 'arn:aws:ecs:ap-northeast-1:123456789012:cluster/default';
+export const SERVICE_ARN = 'arn:aws:ecs:ap-northeast-1:123456789012:service/default/hello';
+
+export function taskDefArn(family: string, revision: number): string {
+  return `arn:aws:ecs:ap-northeast-1:123456789012:task-definition/${family}:${revision}`;
+}
+
+export function deployment(d: Partial<ecs.Deployment> & { taskDefinition: string }): ecs.Deployment {
+  return { id: 'ecs-svc/1111', status: 'PRIMARY', desiredCount: 1, runningCount: 0, pendingCount: 0, ...d };
+}
+
+export function service(s: Partial<ecs.Service> = {}): ecs.Service {
+  return {
+    serviceName: 'hello',
+    serviceArn: SERVICE_ARN,
+    clusterArn: CLUSTER_ARN,
+    status: 'ACTIVE',
+    desiredCount: 1,
+    runningCount: 1,
+    pendingCount: 0,
+    taskDefinition: taskDefArn('hello', 1),
+    events: [],
+    deployments: [],
+    ...s,
+  };
+}
+
+/** A service event ECS would write; `id` orders them (newer events get larger ids). */
+export function event(id: number, message: string): ecs.ServiceEvent {
+  return { id: `ev-${id}`, createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, id)), message };
 }
