@@ -1,0 +1,38 @@
+/**
+ * Building blocks shared by the definition schema. Every optional field accepts `null` as "absent": Jsonnet
+ * users write `role: if prod then 'x' else null`, and hako passed nil to AWS, which means "omit".
+ */
+import { z } from 'zod';
+
+/** Optional and nullable; normalisation treats `null` exactly like an absent key. */
+export function opt<T extends z.ZodType>(schema: T) {
+  return schema.nullish();
+}
+
+export const nonNegativeInt = z.number().int().min(0);
+export const positiveInt = z.number().int().positive();
+export const portNumber = z.number().int().min(0).max(65535);
+export const stringList = z.array(z.string());
+export const stringMap = z.record(z.string(), z.string());
+/** AWS tags: hako stringified the values, so numbers and booleans are accepted and become strings. */
+export const tagMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/**
+ * Objects whose extra keys belong to someone else (a provider's options, a script's config): the unknown-key
+ * walker leaves their keys alone. A WeakSet keeps the marker out of the generated JSON Schema.
+ */
+const openObjects = new WeakSet<z.ZodType>();
+
+export function markOpen<T extends z.ZodType>(schema: T): T {
+  openObjects.add(schema);
+  return schema;
+}
+
+export function isOpen(schema: z.ZodType): boolean {
+  return openObjects.has(schema);
+}
+
+/** A key hako accepted and ignored; kept known so that existing definitions do not warn. */
+export function ignored(why: string) {
+  return z.unknown().optional().describe(`Ignored (accepted for hako compatibility): ${why}`);
+}
