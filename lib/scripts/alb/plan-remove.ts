@@ -1,0 +1,95 @@
+/**
+ * The remove planner (pure): delete only what this app owns. Its rules, its listeners (unless other apps' rules
+ * still live on one: then it is kept but stops forwarding to the app), its target group, and the load balancer
+ * only when this app created it and no listener of another app remains.
+ */
+import { CREATED_BY_TAG, OWNER_TAG } from '../ownership.js';
+import type { AlbSettings } from './config.js';
+import type { ObservedAlb } from './observe.js';
+import type { AlbPlan } from './plan.js';
+import { listenerOwnership } from './compare.js';
+import { albStep, unchanged, type AlbStep } from './steps.js';
+
+export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): AlbPlan {
+  const s = settings;
+  const { loadBalancer: lb, targetGroup: tg } = observed;
+  const steps: AlbStep[] = [];
+  const warnings: string[] = [];
+  const tgMine = tg !== undefined && tg.tags[OWNER_TAG] === s.appId;
+
+  const ruleSteps: AlbStep[] = [];
+  const listenerSteps: AlbStep[] = [];
+  let remainingListeners = 0;
+  for (const l of observed.listeners) {
+    for (const r of l.rules) {
+      if (r.tags[OWNER_TAG] !== s.appId) continue;
+      ruleSteps.push(
+        albStep(
+          'delete-rule',
+          'delete',
+          `rule ${s.loadBalancerName}:${l.port} priority ${r.priority}`,
+          `Delete rule on port ${l.port} (priority ${r.priority})`,
+          { ruleArn: r.arn, port: l.port, priority: r.priority },
+          { before: { listener_port: l.port, priority: r.priority, host_header: r.hostHeader, path_pattern: r.pathPattern } },
+        ),
+      );
+    }
+    const res = `listener ${s.loadBalancerName}:${l.port}`;
+    if (listenerOwnership(l, s.appId, tgMine ? tg : undefined) === 'foreign') {
+      remainingListeners++;
+      continue;
+    }
+    const othersRules = l.rules.filter((r) => r.tags[OWNER_TAG] !== s.appId);
+    if (othersRules.length > 0) {
+      remainingListeners++;
+      warnings.push(
+        `listener on port ${l.port} is kept because ${othersRules.length} rule(s) of other apps use it; it now answers 404 by default`,
+      );
+      listenerSteps.push(
+        albStep('release-listener', 'update', res, `Keep listener on port ${l.port} for other apps' rules; default action → 404`, {
+          listenerArn: l.arn,
+          port: l.port,
+        }),
+      );
+      continue;
+    }
+    listenerSteps.push(
+      albStep('delete-listener', 'delete', res, `Delete listener on port ${l.port}`, { listenerArn: l.arn, port: l.port }, {
+        before: { port: l.port, protocol: l.protocol },
+      }),
+    );
+  }
+  steps.push(...ruleSteps, ...listenerSteps);
+
+  const lbRes = `load balancer ${s.loadBalancerName}`;
+  if (!lb) {
+    steps.push(unchanged(lbRes, `ELBv2 ${s.loadBalancerName} doesn't exist`));
+  } else if (lb.tags[CREATED_BY_TAG] !== s.appId) {
+    steps.push(unchanged(lbRes, `Load balancer ${lb.name} was not created by ${s.appId}; it is left in place`));
+  } else if (remainingListeners > 0) {
+    warnings.push(`load balancer ${lb.name} is kept: ${remainingListeners} listener(s) of other apps remain on it`);
+    steps.push(unchanged(lbRes, `Load balancer ${lb.name} is kept: ${remainingListeners} listener(s) of other apps remain`));
+  } else {
+    steps.push(
+      albStep('delete-load-balancer', 'delete', lbRes, `Delete load balancer ${lb.name}`, { loadBalancerArn: lb.arn, name: lb.name }, {
+        before: { name: lb.name, type: lb.type, dns_name: lb.dnsName },
+      }),
+    );
+  }
+
+  const tgRes = `target group ${s.targetGroupName}`;
+  if (!tg) {
+    steps.push(unchanged(tgRes, `Target group ${s.targetGroupName} doesn't exist`));
+  } else if (!tgMine) {
+    const owner = tg.tags[OWNER_TAG];
+    warnings.push(`${tgRes} is not owned by ${s.appId} (${owner === undefined ? 'no owner tag' : `owner ${owner}`}); it is left in place`);
+    steps.push(unchanged(tgRes, `Target group ${tg.name} is not owned by ${s.appId}; it is left in place`));
+  } else {
+    steps.push(
+      albStep('delete-target-group', 'delete', tgRes, `Delete target group ${tg.name}`, { targetGroupArn: tg.arn, name: tg.name }, {
+        before: { name: tg.name, protocol: tg.protocol, port: tg.port },
+      }),
+    );
+  }
+  return { steps, warnings };
+}
