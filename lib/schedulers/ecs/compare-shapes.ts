@@ -135,6 +135,8 @@ function volumeShape(v: ecs.Volume): Shape {
   const docker = v.dockerVolumeConfiguration;
   const efs = v.efsVolumeConfiguration;
   return {
+    // Keeps a volume with every setting at its default from vanishing when empties are pruned.
+    name: v.name,
     // `host: {}` (ECS-managed directory) and no `host` at all describe the same volume.
     host: v.host && { source_path: v.host.sourcePath },
     docker_volume_configuration: docker && {
@@ -173,7 +175,7 @@ function runtimePlatformShape(rp: ecs.RuntimePlatform | undefined): Shape | unde
 
 /** The comparable shape of a task definition (request or live) with its tags. */
 export function taskDefinitionShape(td: TaskDefinitionLike, tags: readonly ecs.Tag[] | undefined): Shape {
-  return pruneEmpty({
+  const shape = pruneEmpty({
     family: td.family,
     task_role_arn: td.taskRoleArn,
     execution_role_arn: td.executionRoleArn,
@@ -188,6 +190,10 @@ export function taskDefinitionShape(td: TaskDefinitionLike, tags: readonly ecs.T
     volumes: byName(td.volumes, volumeShape),
     containers: byName(td.containerDefinitions, containerShape),
   });
+  // Keyed collections stay present even when empty, so that differences name the member (`volumes.data: added`).
+  // Rebuilt in a fixed key order so both sides print alike whichever collections were empty.
+  const { tags: t = {}, volumes = {}, containers = {}, ...settings } = shape;
+  return { ...settings, tags: t, volumes, containers };
 }
 
 /** The service fields an update request and a described service share (the ones we compare). */
