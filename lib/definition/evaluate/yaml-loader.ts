@@ -159,7 +159,7 @@ function include(node: YAML.Scalar, frame: Frame): unknown {
   if (!frame.includes) fail(frame, node, '!include is only supported in definition files');
   const relative = String(node.value);
   const absolute = path.resolve(path.dirname(frame.absolute), relative);
-  const file = path.join(path.dirname(frame.file), relative);
+  const file = path.isAbsolute(relative) ? relative : path.join(path.dirname(frame.file), relative);
   const site: IncludeSite = { file: frame.file, absolute: frame.absolute, ...position(frame, node) };
   const chain = [...frame.chain, site];
   if (chain.some((s) => s.absolute === absolute)) {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { evaluateDefinition } from '../../../lib/definition/evaluate.js';
 import { loadYamlFile } from '../../../lib/definition/evaluate/yaml-loader.js';
@@ -31,6 +33,17 @@ describe('evaluateDefinition: YAML (hako spec/fixtures/yaml)', () => {
       expect(loadYamlFile(yamlFixture('include.yml'))).to.deep.equal({ scheduler: { type: 'ecs' }, app: { image: 'nginx' } });
     } finally {
       process.chdir(cwd);
+    }
+  });
+
+  it('follows an absolute include path as it is', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hako-yaml-include-'));
+    try {
+      await writeFile(path.join(dir, 'main.yml'), `app: !include ${yamlFixture('app/type.yml')}\nextra: !include sub.yml\n`);
+      await writeFile(path.join(dir, 'sub.yml'), 'from: sub\n');
+      expect(loadYamlFile(path.join(dir, 'main.yml'))).to.deep.equal({ app: { image: 'nginx' }, extra: { from: 'sub' } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
