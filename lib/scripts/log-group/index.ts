@@ -20,13 +20,7 @@ export const RETENTION_DAYS = [
 export const logGroupConfigSchema = z
   .object({
     /** Retention applied to groups this script creates, and enforced on existing ones. Absent: never expire / leave as is. */
-    retention_in_days: z
-      .number()
-      .int()
-      .refine((n) => (RETENTION_DAYS as readonly number[]).includes(n), {
-        message: `must be one of ${RETENTION_DAYS.join(', ')}`,
-      })
-      .optional(),
+    retention_in_days: z.literal(RETENTION_DAYS, { error: `must be one of ${RETENTION_DAYS.join(', ')}` }).optional(),
   })
   .strict();
 
