@@ -85,6 +85,7 @@ function explain(issue: z.core.$ZodIssue, path: readonly PathSegment[]): { path:
       if (input === undefined) return [{ path: fullPath, message: 'required' }];
       return [{ path: fullPath, message: `expected ${typeName(issue.expected)}, ${got}` }];
     case 'invalid_value':
+      if (input === undefined) return [{ path: fullPath, message: 'required' }];
       return [
         {
           path: fullPath,
