@@ -22,6 +22,12 @@ function key(set: { Name?: string | undefined; Type?: string | undefined; SetIde
   return `${canonical(set.Name ?? '')} ${set.Type ?? ''} ${set.SetIdentifier ?? ''}`;
 }
 
+/** What DELETE must repeat exactly: the alias target, or the TTL and the values. */
+function contents(set: RecordSet): unknown {
+  if (set.AliasTarget !== undefined) return { alias: set.AliasTarget, records: set.ResourceRecords ?? [] };
+  return { ttl: set.TTL, records: set.ResourceRecords ?? [] };
+}
+
 interface Zone {
   id: string;
   name: string;
@@ -125,7 +131,7 @@ export class FakeRoute53 implements Route53Api {
       const stored = { ...structuredClone(set), Name: canonical(set.Name ?? '') };
       if (change.Action === 'DELETE') {
         const current = next.get(k);
-        if (current === undefined || JSON.stringify(current) !== JSON.stringify(stored)) {
+        if (current === undefined || JSON.stringify(contents(current)) !== JSON.stringify(contents(stored))) {
           throw awsError('InvalidChangeBatch', `Tried to delete resource record set [name='${set.Name}', type='${set.Type}'] but it was not found`);
         }
         next.delete(k);

@@ -10,7 +10,7 @@ import type { Sleep } from '../../util/sleep.js';
 import { bareChangeId, canonicalName } from './names.js';
 import { findLoadBalancer, listRecordSets } from './observe.js';
 import { changeNames, type DeleteRecordsPayload, type UpsertRecordsPayload } from './plan.js';
-import { resolveTarget, toRecordSet, type LoadBalancerTarget, type RecordSet } from './records.js';
+import { asChangeRecordSet, resolveTarget, toRecordSet, type LoadBalancerTarget, type RecordSet } from './records.js';
 
 export interface ApplyOptions {
   readonly io: IoHost;
@@ -98,7 +98,7 @@ export async function applyDelete(payload: DeleteRecordsPayload, route53: Route5
 async function stillPresent(route53: Route53Port, zoneId: string, sets: readonly RecordSet[]): Promise<RecordSet[]> {
   const key = (s: RecordSet): string => `${canonicalName(s.Name ?? '')} ${s.Type ?? ''} ${s.SetIdentifier ?? ''}`;
   const wanted = new Set(sets.map(key));
-  return (await listRecordSets(route53, zoneId)).filter((s) => wanted.has(key(s)));
+  return (await listRecordSets(route53, zoneId)).filter((s) => wanted.has(key(s))).map(asChangeRecordSet);
 }
 
 /** Polls GetChange with growing delays until INSYNC; gives up after `waitTimeoutMs` of waiting. */

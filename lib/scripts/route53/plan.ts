@@ -9,10 +9,12 @@
 import type { AppModel } from '../../definition/model.js';
 import { DefinitionError, HakoError } from '../../errors.js';
 import type { Step } from '../../plan/plan.js';
+import { defaultResourceName } from '../alb/config.js';
 import { DEFAULT_TTL, LOAD_BALANCER_TYPES, type RecordType, type Route53Config } from './config.js';
 import { canonicalName, isInZone, qualifyName } from './names.js';
 import type { ZoneRef } from './observe.js';
 import {
+  asChangeRecordSet,
   describeDesired,
   describeRecordSet,
   ownerRecordName,
@@ -62,12 +64,15 @@ export interface ObservedLoadBalancer {
   readonly target?: LoadBalancerTarget;
 }
 
-/** `hako-<appId>` or the `alb` script's `load_balancer_name`; undefined when the model has no `alb` script. */
+/**
+ * The `alb` script's `load_balancer_name`, else its default (`hako-<appId>`, shortened as the alb script does for
+ * long ids); undefined when the model has no `alb` script.
+ */
 export function appLoadBalancerName(model: AppModel): string | undefined {
   const alb = model.scripts.find((s) => s.type === 'alb');
   if (alb === undefined) return undefined;
   const name = alb.config['load_balancer_name'];
-  return typeof name === 'string' && name !== '' ? name : `hako-${model.id}`;
+  return typeof name === 'string' && name !== '' ? name : defaultResourceName(model.id);
 }
 
 /** True when the record points at the app's load balancer (no explicit value). */
@@ -289,10 +294,10 @@ export function planRemove(input: RemovePlanInput): RemovePlan {
       if (current !== undefined) skipped.push(`${name} ${record.type}`);
       continue;
     }
-    if (current !== undefined) deletes.push(current);
+    if (current !== undefined) deletes.push(asChangeRecordSet(current));
     if (ownerCurrent !== undefined && !owners.has(ownerName)) {
       owners.add(ownerName);
-      deletes.push(ownerCurrent);
+      deletes.push(asChangeRecordSet(ownerCurrent));
     }
   }
   if (deletes.length === 0) return { skipped };

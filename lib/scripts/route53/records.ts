@@ -112,6 +112,16 @@ function comparable(set: RecordSet): unknown {
   return { type, ttl: set.TTL, values: [...values].sort() };
 }
 
+/**
+ * An observed record set as a change must repeat it: an alias has no TTL (moto answers `TTL: 0` for aliases,
+ * which AWS would refuse in a change) and no ResourceRecords.
+ */
+export function asChangeRecordSet(set: RecordSet): RecordSet {
+  if (set.AliasTarget === undefined) return set;
+  const { TTL: _ttl, ResourceRecords: _records, ...alias } = set;
+  return alias;
+}
+
 /** True when applying `desired` over `live` would change nothing. */
 export function sameRecordSet(live: RecordSet | undefined, desired: RecordSet): boolean {
   return live !== undefined && JSON.stringify(comparable(live)) === JSON.stringify(comparable(desired));

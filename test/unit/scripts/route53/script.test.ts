@@ -5,7 +5,7 @@ import { DefinitionError, DeploymentError, HakoError } from '../../../../lib/err
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import type { Step } from '../../../../lib/plan/plan.js';
 import { route53ConfigSchema } from '../../../../lib/scripts/route53/config.js';
-import { createRoute53Script, type UpsertRecordsPayload } from '../../../../lib/scripts/route53/index.js';
+import { createRoute53Script, type DeleteRecordsPayload, type UpsertRecordsPayload } from '../../../../lib/scripts/route53/index.js';
 import type { Script, ScriptContext } from '../../../../lib/scripts/script.js';
 import { createVirtualTime, type VirtualTime } from '../../../../lib/util/sleep.js';
 import { FakeLoadBalancers, FakeRoute53 } from '../../../helpers/fake-route53.js';
@@ -314,6 +314,18 @@ describe('route53 script', () => {
       expect(left).to.have.members(['example.com. SOA', 'example.com. NS', 'legacy.example.com. A', 'other.example.com. A']);
       expect(remover.io.lines).to.include('Deleted DNS records in example.com.: www.example.com. A, _hako-owner.www.example.com. TXT');
       expect(await remover.planRemove()).to.deep.equal([]);
+    });
+
+    it('deletes an alias without the TTL some emulators echo for it', async () => {
+      const w = world({ hosted_zone: 'example.com', records: [{ name: 'www', type: 'A' }] });
+      const alias = { HostedZoneId: LB_ZONE, DNSName: `dualstack.${LB_DNS}.`, EvaluateTargetHealth: false };
+      w.r53.put(w.zoneId, { Name: 'www.example.com.', Type: 'A', TTL: 0, AliasTarget: alias });
+      w.r53.put(w.zoneId, { Name: '_hako-owner.www.example.com.', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: OWNER_TXT }] });
+      const steps = await w.planRemove();
+      const payload = steps[0]?.payload as DeleteRecordsPayload;
+      expect(payload.recordSets[0]).to.deep.equal({ Name: 'www.example.com.', Type: 'A', AliasTarget: alias });
+      await w.apply(steps);
+      expect(w.r53.get(w.zoneId, 'www.example.com.', 'A')).to.equal(undefined);
     });
 
     it('plans nothing for records owned by another app', async () => {
