@@ -94,8 +94,12 @@ export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<
     const res = await api.describeTasks({ cluster: clusterRef, tasks: taskArns.slice(i, i + DESCRIBE_BATCH) });
     tasks.push(...(res.tasks ?? []));
   }
+  // Tasks of a service belong to the group `service:<name>`. Some ECS implementations ignore `serviceName` in
+  // ListTasks; this keeps standalone tasks (oneshots) out of the report there too.
+  const serviceName = service.serviceName ?? model.id;
+  const ownTasks = tasks.filter((t) => t.group === undefined || t.group === `service:${serviceName}`);
 
-  const instanceArns = [...new Set(tasks.map((t) => t.containerInstanceArn).filter((a): a is string => !!a))];
+  const instanceArns = [...new Set(ownTasks.map((t) => t.containerInstanceArn).filter((a): a is string => !!a))];
   const instanceIds = new Map<string, string>();
   for (let i = 0; i < instanceArns.length; i += DESCRIBE_BATCH) {
     const res = await api.describeContainerInstances({ cluster: clusterRef, containerInstances: instanceArns.slice(i, i + DESCRIBE_BATCH) });
@@ -127,7 +131,7 @@ export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<
       if (d.rolloutStateReason !== undefined) sd.rolloutStateReason = d.rolloutStateReason;
       return sd;
     }),
-    tasks: tasks.map((t) => {
+    tasks: ownTasks.map((t) => {
       const st: StatusTask = {
         id: taskIdFromArn(t.taskArn ?? ''),
         lastStatus: t.lastStatus ?? '',
