@@ -26,7 +26,10 @@ export interface WaitContext {
 }
 
 export interface WaitOptions {
-  /** The task definition the PRIMARY deployment must run for the rollout to count as done. */
+  /**
+   * The task definition being rolled out. Identifies the rollout when the service passed in lists no PRIMARY
+   * deployment (otherwise that deployment's id does).
+   */
   taskDefinitionArn: string;
   /** Give up after this long. Absent: wait as long as it takes (hako's rollback). */
   timeoutMs?: number;
@@ -56,7 +59,8 @@ export interface WaitFailed extends OutcomeBase {
 
 export type WaitOutcome = WaitCompleted | WaitFailed;
 
-const STARTED_TASK = / has started .*\(task ([0-9a-f-]+)\)\.$/;
+/** `(service x) has started 2 tasks: (task a1) (task b2).` — one event may name several tasks. */
+const TASK_IN_EVENT = /\(task ([0-9a-f-]+)\)/g;
 
 /** `1m05s`, `12s`, `1h02m03s`. */
 export function formatDuration(ms: number): string {
@@ -97,11 +101,17 @@ function newEvents(events: readonly ecs.ServiceEvent[], latestId: string | undef
   return fresh.reverse();
 }
 
-/** True when the deployment is the rollout we wait for and ECS considers it done. */
-function isComplete(service: ecs.Service, taskDefinitionArn: string): boolean {
+/**
+ * True when the PRIMARY deployment is the rollout we wait for and ECS considers it done. "Ours" is the deployment
+ * CreateService/UpdateService answered with, by id; when that is unknown, the one running our task definition.
+ * The id is the stronger test: a forced redeploy of the same revision is a new deployment, and an emulator that
+ * keeps the old deployment entry on UpdateService still ends the wait.
+ */
+function isComplete(service: ecs.Service, taskDefinitionArn: string, deploymentId: string | undefined): boolean {
   const deployments = service.deployments ?? [];
   const primary = deployments.find((d) => d.status === 'PRIMARY');
-  if (!primary || primary.taskDefinition !== taskDefinitionArn) return false;
+  if (!primary) return false;
+  if (deploymentId !== undefined ? primary.id !== deploymentId : primary.taskDefinition !== taskDefinitionArn) return false;
   if (primary.rolloutState !== undefined) return primary.rolloutState === 'COMPLETED';
   // Without rollout state (external deployment controllers, older regions) steady state is: the old
   // deployments are gone and the new one runs everything it should.
@@ -127,6 +137,7 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
   let latestEventId = service.events?.[0]?.id;
   let lastCounts: string | undefined;
   let current = service;
+  const ourDeploymentId = service.deployments?.find((d) => d.status === 'PRIMARY')?.id;
 
   const fail = async (status: WaitFailed['status'], reason: string, deployment?: ecs.Deployment): Promise<WaitFailed> => {
     const tasks = await diagnose(api, io, cluster, [...started], deployment?.id);
@@ -166,8 +177,7 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
       for (const e of newEvents(events, latestEventId)) {
         const message = e.message ?? '';
         info(io, 'ecs.service.event', `${formatEventTime(e.createdAt)}: ${message}`, { id: e.id, createdAt: e.createdAt, message });
-        const m = STARTED_TASK.exec(message);
-        if (m?.[1]) started.add(m[1]);
+        if (message.includes(' has started ')) for (const m of message.matchAll(TASK_IN_EVENT)) if (m[1]) started.add(m[1]);
       }
       if (events[0]?.id !== undefined) latestEventId = events[0].id;
 
@@ -194,7 +204,7 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
           return await fail('failed', reason, primary);
         }
       }
-      if (isComplete(described, options.taskDefinitionArn)) {
+      if (isComplete(described, options.taskDefinitionArn, ourDeploymentId)) {
         debug(io, 'ecs.deployment.steady', `Service ${name} reached a steady state after ${formatDuration(clock.now() - start)}`);
         return { status: 'completed', service: described, elapsedMs: clock.now() - start, startedTaskIds: [...started] };
       }

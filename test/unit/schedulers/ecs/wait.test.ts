@@ -272,3 +272,38 @@ describe('wait formatting', () => {
     );
   });
 });
+
+describe('waitForDeployment: which deployment is ours', () => {
+  it('follows the PRIMARY deployment the update answered with, by id', async () => {
+    const ecs = new FakeEcs();
+    const io = new RecordingIoHost();
+    const vt = createVirtualTime();
+    const ctx: WaitContext = { ecs, io, clock: vt.clock, sleep: vt.sleep, backoff: { random: () => 0.5 } };
+    const ours = deployment({ id: 'ecs-svc/new', taskDefinition: NEW, rolloutState: 'IN_PROGRESS' });
+    ecs.enqueue(
+      'describeServices',
+      // Someone else's deployment took over: not ours, keep waiting.
+      { services: [service({ deployments: [deployment({ id: 'ecs-svc/other', taskDefinition: NEW, runningCount: 1, rolloutState: 'COMPLETED' })] })] },
+      { services: [service({ deployments: [{ ...ours, runningCount: 1, rolloutState: 'COMPLETED' }] })] },
+    );
+    const outcome = await waitForDeployment(ctx, service({ deployments: [ours] }), { taskDefinitionArn: NEW, circuitBreaker: false });
+    expect(outcome.status).to.equal('completed');
+    expect(ecs.callsOf('describeServices')).to.have.length(2);
+  });
+
+  it('records every task a "has started" event names', async () => {
+    const ecs = new FakeEcs();
+    const io = new RecordingIoHost();
+    const vt = createVirtualTime();
+    ecs.enqueue('describeServices', {
+      services: [
+        service({
+          events: [event(2, '(service hello) has started 2 tasks: (task 1a2b) (task 3c4d).'), event(1, '(service hello) has stopped 1 running tasks: (task 9f9f).')],
+          deployments: [deployment({ taskDefinition: NEW, desiredCount: 2, runningCount: 2, rolloutState: 'COMPLETED' })],
+        }),
+      ],
+    });
+    const outcome = await waitForDeployment({ ecs, io, clock: vt.clock, sleep: vt.sleep }, service(), { taskDefinitionArn: NEW, circuitBreaker: false });
+    expect(outcome.startedTaskIds).to.deep.equal(['1a2b', '3c4d']);
+  });
+});
