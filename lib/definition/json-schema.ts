@@ -5,10 +5,30 @@
 import { z } from 'zod';
 import { definitionSchema } from './schema/definition.js';
 
+/**
+ * Optional fields come out as `anyOf: [<schema>, {type: null}]` with the description inside the first branch;
+ * editors show a property's own description, so it is copied up.
+ */
+function hoistDescriptions(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(hoistDescriptions);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as Record<string, unknown>;
+  Object.values(n).forEach(hoistDescriptions);
+  const branches = n['anyOf'];
+  if (n['description'] === undefined && Array.isArray(branches)) {
+    const described = branches.find((b) => typeof (b as Record<string, unknown>)?.['description'] === 'string');
+    if (described) n['description'] = (described as Record<string, unknown>)['description'];
+  }
+}
+
 /** JSON Schema (draft 2020-12) of a hako application definition, with descriptions for editor completion. */
 export function definitionJsonSchema(): Record<string, unknown> {
   // io 'input': what a user writes (nullable optionals, numbers or strings where both are accepted).
   const generated = z.toJSONSchema(definitionSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  hoistDescriptions(generated);
   const { $schema, ...rest } = generated as Record<string, unknown>;
   return {
     $schema: $schema ?? 'https://json-schema.org/draft/2020-12/schema',
