@@ -185,7 +185,7 @@ export class FakeLoadBalancers {
       return { $metadata: {}, LoadBalancers: found as elbv2.LoadBalancer[] };
     };
     return new Proxy({ describeLoadBalancers } as unknown as Elbv2Api, {
-      get(target, prop) {
+      get(_target, prop) {
         if (prop === 'describeLoadBalancers') return describeLoadBalancers;
         if (prop === 'then') return undefined;
         return () => Promise.reject(new Error(`FakeLoadBalancers: unexpected call elbv2.${String(prop)}`));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
+import { findUnknownKeys } from '../../../../lib/definition/schema/unknown-keys.js';
 import { route53ConfigSchema } from '../../../../lib/scripts/route53/config.js';
 import { route53Script } from '../../../../lib/scripts/route53/index.js';
 import type { ScriptPlugin } from '../../../../lib/scripts/script.js';
@@ -57,6 +58,18 @@ describe('route53 config', () => {
       'records.0.type',
     ]);
     expect(issues({ hosted_zone: 'example.com', records: [{ name: '_hako-owner.www', type: 'TXT', value: 'x' }] })).to.have.length(1);
+  });
+
+  it('lets the definition validator find misspelt keys, at their paths', () => {
+    const found = findUnknownKeys(
+      route53ConfigSchema,
+      { hosted_zone: 'example.com', wiat: false, records: [{ name: 'www', type: 'CNAME', tll: 60 }] },
+      { prefix: 'scripts[1]' },
+    );
+    expect(found.map((i) => `${i.path}: ${i.message}`)).to.have.members([
+      'scripts[1].records[0].tll: unknown key, did you mean ttl?',
+      'scripts[1].wiat: unknown key, did you mean wait?',
+    ]);
   });
 
   it('is a ScriptPlugin of type route53 whose schema converts to JSON Schema', () => {
