@@ -25,13 +25,12 @@ export function forwardsOnlyTo(actions: readonly ObservedAction[], arn: string |
 export function listenerOwnership(
   listener: ObservedListener,
   appId: string,
-  targetGroup: ObservedTargetGroup | undefined,
+  /** The app's own target group (tagged for it, or being adopted in this plan); undefined when it has none. */
+  ownTargetGroupArn: string | undefined,
 ): 'mine' | 'adoptable' | 'foreign' {
   const owner = listener.tags[OWNER_TAG];
   if (owner === appId) return 'mine';
-  if (owner === undefined && targetGroup?.tags[OWNER_TAG] === appId && forwardsOnlyTo(listener.defaultActions, targetGroup.arn)) {
-    return 'adoptable';
-  }
+  if (owner === undefined && forwardsOnlyTo(listener.defaultActions, ownTargetGroupArn)) return 'adoptable';
   return 'foreign';
 }
 

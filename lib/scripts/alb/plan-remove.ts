@@ -35,7 +35,7 @@ export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): Alb
       );
     }
     const res = `listener ${s.loadBalancerName}:${l.port}`;
-    if (listenerOwnership(l, s.appId, tgMine ? tg : undefined) === 'foreign') {
+    if (listenerOwnership(l, s.appId, tgMine ? tg.arn : undefined) === 'foreign') {
       remainingListeners++;
       continue;
     }

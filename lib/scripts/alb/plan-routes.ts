@@ -25,6 +25,9 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
   const { settings: s, observed } = input;
   const { lbRef, tgRef, issue, steps, warnings } = parts;
   const tg = observed.targetGroup;
+  // An untagged target group of this name is adopted by the same plan (hako created it before ownership tags).
+  const tgOwner = tg?.tags[OWNER_TAG];
+  const ownTgArn = tgOwner === undefined || tgOwner === s.appId ? tg?.arn : undefined;
   const byPort = new Map(observed.listeners.map((l) => [l.port, l]));
   const declaredPorts = new Set(s.listeners.map((l) => l.port));
   const declaredRules = new Set(s.rules.map((r) => `${r.listenerPort}:${r.priority}`));
@@ -55,7 +58,7 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
       );
       return;
     }
-    const ownership = listenerOwnership(live, s.appId, tg);
+    const ownership = listenerOwnership(live, s.appId, ownTgArn);
     if (ownership === 'foreign') {
       issue(
         `listeners[${k}].port`,

@@ -223,6 +223,33 @@ describe('alb deploy', () => {
     expect(fake.tags.get(listener.ListenerArn!)).to.deep.equal({ [OWNER_TAG]: 'web' });
   });
 
+  it('adopts the untagged target group and listener Ruby hako created, leaving the untagged load balancer alone', async () => {
+    const fake = new FakeElbv2();
+    await deploy(fake, 'web', web);
+    for (const arn of fake.tags.keys()) fake.tags.set(arn, {});
+    const run = await deploy(fake, 'web', web);
+    expect(kinds(run.steps)).to.deep.equal(['add-tags', 'add-tags']);
+    expect(run.steps[0]?.title).to.match(/shared \(not created by hako\)/);
+    const tgArn = fake.targetGroupArn('hako-web')!;
+    expect(fake.tags.get(tgArn)).to.deep.equal({ [OWNER_TAG]: 'web' });
+    expect(fake.tags.get(fake.listenersOf('hako-web')[0]!.ListenerArn!)).to.deep.equal({ [OWNER_TAG]: 'web' });
+    expect(kinds((await deploy(fake, 'web', web, { planOnly: true })).steps)).to.deep.equal([]);
+  });
+
+  it('creates an HTTPS listener with its certificate and policy, and replaces the certificate when it changes', async () => {
+    const fake = new FakeElbv2();
+    const https = (cert: string) => ({ ...web, listeners: [{ port: 443, protocol: 'HTTPS', certificate_arn: cert, ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }] });
+    await deploy(fake, 'web', https('arn:cert/1'));
+    const l = fake.listenersOf('hako-web')[0]!;
+    expect(l).to.deep.include({ Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    expect(l.Certificates?.[0]?.CertificateArn).to.equal('arn:cert/1');
+    expect(kinds((await deploy(fake, 'web', https('arn:cert/1'), { planOnly: true })).steps)).to.deep.equal([]);
+    const run = await deploy(fake, 'web', https('arn:cert/2'));
+    expect(kinds(run.steps)).to.deep.equal(['modify-listener']);
+    expect(run.steps.find((x) => x.kind === 'modify-listener')?.before).to.deep.include({ certificate_arn: 'arn:cert/1' });
+    expect(fake.listeners.get(l.ListenerArn!)?.Certificates?.[0]?.CertificateArn).to.equal('arn:cert/2');
+  });
+
   it('reads tags in batches of at most 20 ARNs', async () => {
     const fake = new FakeElbv2();
     const rules = Array.from({ length: 25 }, (_, i) => ({ listener_port: 80, priority: i + 1, path_pattern: `/p${i}` }));
