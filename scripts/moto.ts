@@ -45,7 +45,12 @@ export interface MotoServer {
 // leaves no server behind. Detached (CLI) servers run moto.server directly.
 const WATCHDOG = [
   'import os, sys, threading',
-  'threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()',
+  // os.read, not sys.stdin: a daemon thread blocked in a buffered read aborts interpreter shutdown.
+  'def watch():',
+  '    while os.read(0, 4096):',
+  '        pass',
+  '    os._exit(0)',
+  'threading.Thread(target=watch, daemon=True).start()',
   'from moto.server import main',
   'main(sys.argv[1:])',
 ].join('\n');
@@ -128,6 +133,9 @@ async function launch(python: string, port: number, options: StartMotoOptions): 
     },
     async stop() {
       if (exited) return;
+      // Closing stdin ends a watched server at once. SIGTERM alone can take seconds: moto's exit waits for
+      // request threads still holding keep-alive connections.
+      child.stdin?.end();
       signal(pid, options.detached ?? false, 'SIGTERM');
       const stopped = await Promise.race([exit.then(() => true), sleep(5000).then(() => false)]);
       if (!stopped) {
@@ -171,7 +179,14 @@ export function freePort(): Promise<number> {
 }
 
 /** The Python that can run `moto.server`, installing moto into `.venv-moto/` when none has it. */
-export async function findMotoPython(): Promise<string> {
+export function findMotoPython(): Promise<string> {
+  foundPython ??= locateMotoPython();
+  foundPython.catch(() => (foundPython = undefined));
+  return foundPython;
+}
+let foundPython: Promise<string> | undefined;
+
+async function locateMotoPython(): Promise<string> {
   const chosen = process.env.HAKO_MOTO_PYTHON;
   if (chosen) {
     if (await canImportMoto(chosen)) return chosen;
