@@ -32,7 +32,15 @@ export function isOpen(schema: z.ZodType): boolean {
   return openObjects.has(schema);
 }
 
-/** A key hako accepted and ignored; kept known so that existing definitions do not warn. */
-export function ignored(why: string) {
-  return z.unknown().optional().describe(`Ignored (accepted for hako compatibility): ${why}`);
+const ignoredFields = new WeakSet<z.ZodType>();
+
+/** A key hako accepted and ignored; kept known so that existing definitions do not warn, never suggested. */
+export function ignored(why: string): z.ZodType {
+  const schema = z.unknown().optional().describe(`Ignored (accepted for hako compatibility): ${why}`);
+  ignoredFields.add(schema);
+  return schema;
+}
+
+export function isIgnored(schema: z.ZodType): boolean {
+  return ignoredFields.has(schema);
 }

@@ -96,6 +96,8 @@ function explain(issue: z.core.$ZodIssue, path: readonly PathSegment[]): { path:
         },
       ];
     case 'too_small':
+      // "must not be empty" says it all; a number needs the value shown.
+      if (issue.origin === 'array' || issue.origin === 'string') return [{ path: fullPath, message: bound(issue, true) }];
       return [{ path: fullPath, message: `${bound(issue, true)}, ${got}` }];
     case 'too_big':
       return [{ path: fullPath, message: `${bound(issue, false)}, ${got}` }];
@@ -103,6 +105,7 @@ function explain(issue: z.core.$ZodIssue, path: readonly PathSegment[]): { path:
       // Reported by the unknown-key walk, which can suggest the key that was meant.
       return [];
     case 'invalid_union': {
+      if (input === undefined) return [{ path: fullPath, message: 'required' }];
       // A branch whose issues are deeper than a type mismatch matched the shape: its issues are the useful ones.
       const deep = issue.errors.find((branch) => branch.some((b) => b.code !== 'invalid_type' || b.path.length > 0));
       if (deep) return deep.flatMap((b) => explain(b, fullPath));

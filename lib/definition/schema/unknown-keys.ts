@@ -6,7 +6,7 @@
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { DefinitionIssue } from '../../errors.js';
-import { isOpen } from './common.js';
+import { isIgnored, isOpen } from './common.js';
 import { formatPath, joinPath } from './issues.js';
 
 type Def = { type: string; [k: string]: unknown };
@@ -31,7 +31,11 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
     }
   }
   const allowed = Math.max(2, Math.floor(key.length / 3));
-  return best !== undefined && bestDistance <= allowed ? best : undefined;
+  if (best !== undefined && bestDistance <= allowed) return best;
+  // `image_name` for `image`: a known key plus a suffix, when exactly one known key fits.
+  const lower = key.toLowerCase();
+  const prefixed = known.filter((k) => lower.startsWith(`${k.toLowerCase()}_`) || lower.startsWith(`${k.toLowerCase()}-`));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 interface Found {
@@ -86,7 +90,10 @@ function walk(schema: z.ZodType, value: unknown, path: (string | number)[], out:
         else if (isOpen(schema)) continue;
         // A typed catchall (env values) makes every key known.
         else if (catchall && !['unknown', 'any', 'never'].includes(catchallType ?? '')) walk(catchall, v, [...path, k], out);
-        else out.push({ path: formatPath([...path, k]), key: k, known: Object.keys(shape), forbidden: catchallType === 'never' });
+        else {
+          const known = Object.keys(shape).filter((name) => !isIgnored(shape[name] as z.ZodType));
+          out.push({ path: formatPath([...path, k]), key: k, known, forbidden: catchallType === 'never' });
+        }
       }
       return;
     }

@@ -71,7 +71,7 @@ describe('normalise: container set (hako §2.7)', () => {
 
   it('keeps the sidecar map order when the definition is YAML (not sorted)', () => {
     const sidecars = { zeta: { image_tag: 'z' }, alpha: { image_tag: 'a', links: ['zeta'] } };
-    expect(resolveContainerNames({ image: 'x' } as ContainerInput, sidecars as Record<string, ContainerInput>)).to.deep.equal(['app', 'zeta', 'alpha']);
+    expect(resolveContainerNames({ image: 'x' } as ContainerInput, sidecars as unknown as Record<string, ContainerInput>)).to.deep.equal(['app', 'zeta', 'alpha']);
   });
 
   it('uses additional_containers when sidecars is absent', () => {

@@ -167,3 +167,17 @@ describe('definition schema: a missing enum value', () => {
     expect(issuesOf(raw).errors).to.include('app.depends_on[0].condition: required');
   });
 });
+
+describe('definition schema: suggestions skip ignored keys', () => {
+  it('suggests image for app.image_name, not the ignored image_tag', () => {
+    const raw = minimal();
+    const app = raw['app'] as Record<string, unknown>;
+    delete app['image'];
+    app['image_name'] = 'busybox';
+    expect(issuesOf(raw).warnings).to.deep.equal(['app.image_name: unknown key, did you mean image?']);
+  });
+
+  it('suggests nothing when a prefix fits several keys', () => {
+    expect(suggestKey('container', ['container_name', 'container_port'])).to.equal(undefined);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The bad-input corpus (test/fixtures/invalid): realistic mistakes, each of which must fail normalisation with
+ * an issue at the right path. The CLI-level test reads the same fixtures through expected.json.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Jsonnet } from '@hanazuki/node-jsonnet';
+import { expect } from 'chai';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import type { EvaluatedDefinition } from '../../../lib/definition/evaluate.js';
+import { normaliseDefinition } from '../../../lib/definition/normalise.js';
+import { DefinitionError, formatIssue } from '../../../lib/errors.js';
+import { builtinScripts } from '../../../lib/scripts/registry.js';
+import { fixture } from '../../helpers/paths.js';
+
+const dir = fixture('invalid');
+
+/** file → a substring that must appear among the formatted error issues (kept here so the test reads alone). */
+const expectedPaths: Record<string, string> = {
+  'memory-as-string.jsonnet': 'sidecars.front.memory',
+  'env-number.jsonnet': 'app.env.PORT',
+  'missing-scheduler-type.jsonnet': 'scheduler.type',
+  'missing-app-image.jsonnet': 'app.image',
+  'link-undefined.jsonnet': 'app.links[0]',
+  'both-elb.jsonnet': 'scheduler.elb_v2',
+  'circuit-breaker-rollback.jsonnet': 'scheduler.deployment_configuration.deployment_circuit_breaker.rollback',
+  'autoscaling-topic-without-group.jsonnet': 'scheduler.autoscaling_topic_for_oneshot',
+  'awsvpc-host-port.jsonnet': 'app.port_mappings[0].host_port',
+  'unknown-script-type.jsonnet': 'scripts[0].type',
+  'nginx-front-missing-backend-port.jsonnet': 'scripts[0].backend_port',
+  'nginx-front-bad-allow.jsonnet': 'scripts[0].locations["/"].allow_only_from[0]',
+  'mount-undefined-volume.jsonnet': 'app.mount_points[0].source_volume',
+  'depends-on-undefined.jsonnet': 'app.depends_on[0].container_name',
+  'depends-on-bad-condition.jsonnet': 'app.depends_on[0].condition',
+  'volumes-from-undefined.jsonnet': 'app.volumes_from[0].source_container',
+  'network-mode-typo.jsonnet': 'scheduler.network_mode',
+  'port-out-of-range.jsonnet': 'app.port_mappings[0].container_port',
+  'negative-desired-count.jsonnet': 'scheduler.desired_count',
+  'cpu-fraction.jsonnet': 'app.cpu',
+  'links-not-array.jsonnet': 'app.links',
+  'command-string.jsonnet': 'app.command',
+  'health-check-no-cmd.jsonnet': 'app.health_check.command[0]',
+  'health-check-interval-too-low.jsonnet': 'app.health_check.interval',
+  'autoscaling-missing-role.jsonnet': 'scheduler.autoscaling.role_arn',
+  'autoscaling-step-missing-alarms.jsonnet': 'scheduler.autoscaling.policies[0].alarms',
+  'autoscaling-bad-policy-type.jsonnet': 'scheduler.autoscaling.policies[0].policy_type',
+  'service-discovery-no-records.jsonnet': 'scheduler.service_discovery[0].service.dns_config.dns_records',
+  'elb-v2-without-front.jsonnet': 'scheduler.elb_v2.container_name',
+  'placement-typo.jsonnet': 'scheduler.placement_constraints[0].type',
+  'launch-type-lowercase.jsonnet': 'scheduler.launch_type',
+  'secrets-camel-case.jsonnet': 'app.secrets[0].value_from',
+  'docker-label-number.jsonnet': 'app.docker_labels["com.example.revision"]',
+  'sidecar-without-image.jsonnet': 'sidecars.redis.image_tag',
+  'scheduler-type-unknown.jsonnet': 'scheduler.type',
+  'memory-reservation-above-memory.jsonnet': 'app.memory_reservation',
+  'env-empty-interpolation.jsonnet': 'app.env.MESSAGE',
+  'ephemeral-storage-too-small.jsonnet': 'scheduler.ephemeral_storage.size_in_gi_b',
+  'not-an-object.json': 'the definition must be an object',
+  'volumes-as-array.json': 'volumes',
+  'port-mapping-docker-style.json': 'app.port_mappings[0]',
+  'env-yaml-boolean.yml': 'app.env.DEBUG',
+  'yaml-memory-suffix.yml': 'app.memory',
+  'yaml-tag-float.yml': 'app.tag',
+  'yaml-listener-missing-protocol.yml': 'scheduler.elb_v2.listeners[0].protocol',
+  'yaml-additional-containers-indent.yml': 'app.links[0]',
+};
+
+async function evaluate(file: string): Promise<EvaluatedDefinition> {
+  const appId = path.basename(file).replace(/\.[^.]*$/, '');
+  const base = { file, appId, rootPath: path.dirname(file) };
+  if (file.endsWith('.yml')) {
+    return { ...base, format: 'yaml', raw: YAML.parse(await readFile(file, 'utf8'), { version: '1.1' }) };
+  }
+  if (file.endsWith('.json')) return { ...base, format: 'json', raw: JSON.parse(await readFile(file, 'utf8')) };
+  const json = await new Jsonnet().extString('appId', appId).evaluateFile(file);
+  return { ...base, format: 'jsonnet', raw: JSON.parse(json) };
+}
+
+const scriptSchemas = new Map<string, z.ZodType>(builtinScripts().map((p) => [p.type, p.configSchema as z.ZodType]));
+
+function errorsOf(evaluated: EvaluatedDefinition): string[] {
+  try {
+    normaliseDefinition(evaluated, { scriptSchemas });
+  } catch (e) {
+    if (e instanceof DefinitionError) return e.issues.filter((i) => i.severity === 'error').map(formatIssue);
+    throw e;
+  }
+  return [];
+}
+
+describe('bad-input corpus (test/fixtures/invalid)', () => {
+  it('has at least 30 definitions, each listed here and in expected.json', async () => {
+    const files = (await readdir(dir)).filter((f) => /\.(jsonnet|json|yml)$/.test(f) && f !== 'expected.json');
+    const expected = JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')) as Record<string, string>;
+    expect(files.length).to.be.at.least(30);
+    expect(Object.keys(expectedPaths).sort()).to.deep.equal([...files].sort());
+    expect(Object.keys(expected).sort()).to.deep.equal([...files].sort());
+  });
+
+  for (const [name, expectedPath] of Object.entries(expectedPaths)) {
+    it(`${name}: fails at ${expectedPath}`, async () => {
+      const expected = JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')) as Record<string, string>;
+      const errors = errorsOf(await evaluate(path.join(dir, name)));
+      expect(errors, 'the definition must not normalise').to.not.be.empty;
+      expect(errors.some((e) => e.includes(expectedPath)), errors.join('\n')).to.equal(true);
+      // expected.json holds the fuller text the CLI test looks for in the error output.
+      expect(errors.some((e) => e.includes(expected[name] as string)), errors.join('\n')).to.equal(true);
+    });
+  }
+});
