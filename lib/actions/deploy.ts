@@ -8,6 +8,7 @@ import { requireDesiredCount } from '../definition/normalise.js';
 import { DefinitionError, DeploymentError, HakoError } from '../errors.js';
 import { info, type IoHost } from '../io/io-host.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
+import { redactPlan } from '../plan/redact.js';
 import { applyEcsSteps } from '../schedulers/ecs/apply.js';
 import { observeEcs } from '../schedulers/ecs/observe.js';
 import { planEcsDeploy } from '../schedulers/ecs/plan.js';
@@ -38,6 +39,8 @@ export interface DeployOptions {
 export interface PlannedDeploy {
   readonly prepared: PreparedApp;
   readonly plan: Plan;
+  /** The plan with provider values masked: what to show users. */
+  readonly displayPlan: Plan;
   readonly scriptSteps: Awaited<ReturnType<typeof planScripts>>;
 }
 
@@ -49,9 +52,10 @@ export async function planDeploy(options: DeployOptions & { readonly dryRun: boo
     awsFor: options.awsFor,
     dryRun: options.dryRun,
     tag: options.tag,
-    // A dry run checks that provider keys exist without reading secret values (hako's ask_keys).
-    providerMode: options.dryRun ? 'check' : 'expand',
-    envMode: options.dryRun ? 'check' : 'expand',
+    // Dry runs read provider values too, unlike hako's: a diff against live state is only exact with the real
+    // values. They never print: `displayPlan` has them masked (lib/plan/redact.ts).
+    providerMode: 'expand',
+    envMode: 'expand',
   });
   const missing = requireDesiredCount(prepared.model);
   if (missing.length > 0) throw new DefinitionError(prepared.model.file, missing);
@@ -60,11 +64,14 @@ export async function planDeploy(options: DeployOptions & { readonly dryRun: boo
   const ecs = await prepared.aws.ecs();
   const observed = await observeEcs(ecs, prepared.model, prepared.model.id);
   const ecsPlan = planEcsDeploy(prepared.model, observed, { force: options.force ?? false });
-  return { prepared, plan: { steps: [...scriptSteps.steps, ...ecsPlan.steps] }, scriptSteps };
+  const plan: Plan = { steps: [...scriptSteps.steps, ...ecsPlan.steps] };
+  return { prepared, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()), scriptSteps };
 }
 
 export interface DeployResult {
   readonly plan: Plan;
+  /** The plan with provider values masked: what to show users. */
+  readonly displayPlan: Plan;
   readonly changed: boolean;
 }
 
@@ -75,7 +82,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { io } = options;
   if (dryRun) {
     await checkSecrets(prepared.model.containers, prepared.aws);
-    return { plan, changed: hasChanges(plan) };
+    return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan) };
   }
 
   await applyScriptSteps(prepared, planned.scriptSteps);
@@ -122,5 +129,5 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
   await runHook(prepared, 'deployFinished', prepared.model);
   info(io, 'deploy.completed', options.noWait && applied.serviceChanged ? 'Deployment started (not waiting for it to finish)' : 'Deployment completed');
-  return { plan, changed: hasChanges(plan) };
+  return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan) };
 }

@@ -43,6 +43,7 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     dryRun,
     tag: options.tag,
     with: options.containers ?? [],
+    withoutContributions: true,
     providerMode: dryRun ? 'check' : 'expand',
     envMode: dryRun ? 'check' : 'expand',
   });

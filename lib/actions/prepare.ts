@@ -35,6 +35,11 @@ export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
   readonly awsFor: (region: string | undefined) => () => AwsClients;
   /** Skip scripts entirely (hako: `status` and `stop` load none). */
   readonly withoutScripts?: boolean;
+  /**
+   * Skip scripts' contributions. Oneshot runs a task, not the service: it needs no front proxy wiring or load
+   * balancer binding (hako's nginx_front had no oneshot hooks), and its container set may lack `front`.
+   */
+  readonly withoutContributions?: boolean;
 }
 
 export async function prepareApp(options: PrepareOptions): Promise<PreparedApp> {
@@ -64,7 +69,7 @@ export async function prepareApp(options: PrepareOptions): Promise<PreparedApp> 
     });
   }
   const contributions: { script: string; contribution: ScriptContribution }[] = [];
-  for (const s of scripts) {
+  for (const s of options.withoutContributions ? [] : scripts) {
     if (s.script.contribute) contributions.push({ script: s.type, contribution: s.script.contribute(loaded.model) });
   }
   const model = applyContributions(loaded.model, contributions);

@@ -100,6 +100,6 @@ export async function status(options: ServiceOpOptions): Promise<StatusResult> {
   const report = await observeStatus(ecs, prepared.model);
   if (!report) return { text: 'Unavailable' };
   const loadBalancerLines: string[] = [];
-  for (const s of prepared.scripts) loadBalancerLines.push(...((await s.script.status?.(prepared.model)) ?? []));
+  for (const s of prepared.scripts) loadBalancerLines.push(...((await s.script.status?.(prepared.model)) ?? []).filter((l) => l !== 'Load balancer:'));
   return { report, text: renderStatus(report, { loadBalancerLines }) };
 }

@@ -11,6 +11,7 @@ import type { EnvProvider, ProviderContext, ProviderPlugin } from './provider.js
 export class ProviderRegistry {
   readonly #plugins = new Map<string, ProviderPlugin>();
   readonly #instances = new Map<string, EnvProvider>();
+  readonly #revealed = new Map<string, string>();
 
   constructor(plugins: readonly ProviderPlugin[]) {
     for (const plugin of plugins) {
@@ -19,6 +20,14 @@ export class ProviderRegistry {
       }
       this.#plugins.set(plugin.type, plugin);
     }
+  }
+
+  /**
+   * Every value a provider has answered in this run, with the name it was asked by. Renderers use it to keep
+   * secrets out of diffs (lib/plan/redact.ts): values are read to compare live state exactly, never to print.
+   */
+  revealedValues(): ReadonlyMap<string, string> {
+    return this.#revealed;
   }
 
   get(type: string): ProviderPlugin | undefined {
@@ -56,7 +65,7 @@ export class ProviderRegistry {
         hint: `Check the options of the '${type}' provider (given ${JSON.stringify(options)}).`,
       });
     }
-    const created = withCachedAnswers(plugin.create(parsed.data, context), type);
+    const created = withCachedAnswers(plugin.create(parsed.data, context), type, (name, value) => this.#revealed.set(value, name));
     this.#instances.set(key, created);
     return created;
   }
@@ -108,7 +117,7 @@ function knownOptions(schema: z.ZodType): string[] {
  * absent. `askKeys` stays absent when the provider has none: callers test for it to decide whether they can
  * validate without reading values.
  */
-function withCachedAnswers(inner: EnvProvider, type: string): EnvProvider {
+function withCachedAnswers(inner: EnvProvider, type: string, onValue: (name: string, value: string) => void): EnvProvider {
   const values = new Map<string, string | undefined>();
   const exists = new Map<string, boolean>();
 
@@ -123,6 +132,7 @@ function withCachedAnswers(inner: EnvProvider, type: string): EnvProvider {
         }
         values.set(name, value);
         exists.set(name, value !== undefined);
+        if (value !== undefined) onValue(name, value);
       }
     }
     const result: Record<string, string> = {};
