@@ -4,6 +4,9 @@
  * real SDK clients wrote there.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
@@ -26,6 +29,7 @@ import { checkSecrets } from '../../lib/schedulers/ecs/secrets-check.js';
 import type { Container } from '../../lib/definition/model.js';
 import { applyProcessEnv, MOTO_ACCOUNT_ID, setTaskTransitionManual, unsetTaskTransition, useMoto } from './harness/moto.js';
 import { createSecurityGroup, defaultNetwork, motoClientConfig } from './harness/aws.js';
+import { repoRoot } from '../helpers/paths.js';
 
 describe('integration: AWS client factory against moto', () => {
   const moto = useMoto();
@@ -229,4 +233,16 @@ describe('integration: moto harness', () => {
     await unsetTaskTransition(moto);
     expect(await statusAfterPolls(5)).to.equal('STOPPED');
   });
+
+  it('startMoto says what to install when the chosen python has no moto', async () => {
+    const script = `import(${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist', 'scripts', 'moto.js')).href)}).then((m) => m.startMoto())`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, HAKO_MOTO_PYTHON: '/nonexistent/python3' },
+      encoding: 'utf8',
+    });
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.contain("HAKO_MOTO_PYTHON=/nonexistent/python3 cannot import moto.server");
+    expect(result.stderr).to.contain("pip install 'moto[server]'");
+  });
 });
+
