@@ -1,9 +1,13 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { baseClientConfig, createAwsClients, customEndpointFor } from '../../../lib/aws/factory.js';
 import { AwsApiError } from '../../../lib/errors.js';
 import { RecordingIoHost } from '../../../lib/io/io-host.js';
+import { repoRoot } from '../../helpers/paths.js';
 
 interface Seen {
   method: string;
@@ -168,5 +172,25 @@ describe('aws: client configuration', () => {
     expect(customEndpointFor('Secrets Manager', { AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://c' })).to.equal('http://c');
     expect(customEndpointFor('ECS', env)).to.equal('http://a');
     expect(customEndpointFor('ECS', {})).to.equal(undefined);
+  });
+});
+
+describe('aws: lazy loading', () => {
+  it('loads no SDK package until a port is asked for, then only that service', () => {
+    // A fresh process: this one has long since loaded SDK code for other tests.
+    const factory = pathToFileURL(path.join(repoRoot, 'dist', 'lib', 'aws', 'factory.js')).href;
+    const script = [
+      "import { createRequire } from 'node:module';",
+      'const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("@aws-sdk/client-"));',
+      `const { createAwsClients } = await import(${JSON.stringify(factory)});`,
+      "const clients = createAwsClients({ userAgentVersion: 'x', region: 'ap-northeast-1' });",
+      'const before = loaded().length;',
+      'await clients.ecs();',
+      'const after = loaded();',
+      'console.log(JSON.stringify({ before, ecs: after.some((k) => k.includes("client-ecs")), ssm: after.some((k) => k.includes("client-ssm")) }));',
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.stderr).to.equal('');
+    expect(JSON.parse(result.stdout)).to.deep.equal({ before: 0, ecs: true, ssm: false });
   });
 });
