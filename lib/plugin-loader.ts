@@ -85,10 +85,10 @@ export async function loadScriptPlugins(evaluated: EvaluatedDefinition): Promise
   const plugins = new Map<string, ScriptPlugin>(builtinScripts().map((p) => [p.type, p]));
   for (const type of new Set(scriptTypes(evaluated.raw))) {
     if (plugins.has(type)) continue;
-    if (!isPathSpec(type) && !/^(@[\w.-]+\/)?[\w.-]+$/.test(type)) continue;
-    if (!isPathSpec(type) && /^[a-z0-9_]+$/.test(type) && !type.includes('-')) {
-      // A bare snake_case word is hako's plugin naming (a script type), not an npm package: only try it if a
-      // package of that name is actually installed, so a typo reads as "no plugin", not "cannot find package".
+    if (!isPathSpec(type)) {
+      // A bare word is either an installed package or a mistyped built-in name: only try packages that resolve,
+      // so a typo reads as "no plugin for script type …, did you mean …" with its path, not "cannot find package".
+      if (!/^(@[\w.-]+\/)?[\w.-]+$/.test(type)) continue;
       try {
         resolvePluginSpec(type, evaluated.rootPath, evaluated.file);
       } catch {

@@ -13,6 +13,7 @@ export interface ShowDefinitionOptions {
   /** Print the evaluated definition before normalisation, as hako's show-definition did. */
   readonly raw: boolean;
   readonly format: 'json' | 'yaml';
+  readonly tag?: string;
 }
 
 /** What `show-definition` prints of the model: everything but machine-specific paths. */
@@ -42,6 +43,7 @@ export async function showDefinition(options: ShowDefinitionOptions): Promise<vo
     aws: options.aws,
     providerMode: options.expand ? 'expand' : 'placeholder',
     envMode: options.expand ? 'expand' : 'none',
+    tag: options.tag,
   });
   options.io.result(formatDocument(printableModel(loaded.model), options.format));
 }

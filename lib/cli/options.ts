@@ -12,30 +12,37 @@ export interface GlobalArgs {
 
 export interface DefinitionArgs extends GlobalArgs {
   file: string;
-  jpath?: string[];
-  'ext-str'?: string[];
-  'ext-code'?: string[];
+  // Repeatable options arrive as a string once and as an array when repeated (yargs' duplicate-arguments-array).
+  // They are not declared `array: true` because yargs arrays are greedy and would swallow FILE after them.
+  jpath?: string | string[];
+  'ext-str'?: string | string[];
+  'ext-code'?: string | string[];
   strict?: boolean;
-  plugin?: string[];
+  plugin?: string | string[];
+}
+
+/** A repeatable option's values as a list. */
+export function many(value: string | readonly string[] | undefined): string[] {
+  return value === undefined ? [] : ([] as string[]).concat(value);
 }
 
 /** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin) to a command. */
 export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
   return y
     .positional('file', { type: 'string', describe: 'Application definition (.jsonnet, .json, .yml, .yaml)', demandOption: true })
-    .option('jpath', { alias: 'J', type: 'string', array: true, describe: 'Add a Jsonnet library search path (repeatable)' })
-    .option('ext-str', { type: 'string', array: true, describe: 'Jsonnet external variable as a string: KEY=VALUE (repeatable)' })
-    .option('ext-code', { type: 'string', array: true, describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
+    .option('jpath', { alias: 'J', type: 'string', describe: 'Add a Jsonnet library search path (repeatable)' })
+    .option('ext-str', { type: 'string', describe: 'Jsonnet external variable as a string: KEY=VALUE (repeatable)' })
+    .option('ext-code', { type: 'string', describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
     .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
-    .option('plugin', { type: 'string', array: true, describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' }) as Argv<
+    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' }) as Argv<
     T & DefinitionArgs
   >;
 }
 
 /** Splits `K=V` items; a missing `=` is a usage error naming the flag. */
-export function parseKeyValues(items: readonly string[] | undefined, flag: string): Record<string, string> {
+export function parseKeyValues(items: string | readonly string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const item of items ?? []) {
+  for (const item of many(items)) {
     const i = item.indexOf('=');
     if (i <= 0) throw new UsageError(`${flag} expects KEY=VALUE, got "${item}"`);
     out[item.slice(0, i)] = item.slice(i + 1);
@@ -50,11 +57,11 @@ export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = 
     .filter(Boolean);
   return {
     file: args.file,
-    jpath: args.jpath ?? [],
+    jpath: many(args.jpath),
     extStr: parseKeyValues(args['ext-str'], '--ext-str'),
     extCode: parseKeyValues(args['ext-code'], '--ext-code'),
     strict: args.strict ?? false,
-    plugins: [...fromEnv, ...(args.plugin ?? [])],
+    plugins: [...fromEnv, ...many(args.plugin)],
   };
 }
 

@@ -36,7 +36,7 @@ describe('CLI', () => {
   });
 
   it('exits 2 on an unknown option, naming it, without a stack trace', async () => {
-    const r = await runHako(['show-definition', '--bogus', path.join(definitionsDir, 'hello.jsonnet')]);
+    const r = await runHako(['show-definition', path.join(definitionsDir, 'hello.jsonnet'), '--bogus']);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include('bogus');
     expect(r.stderr).not.to.match(STACK_LINE);

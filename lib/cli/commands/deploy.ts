@@ -40,7 +40,7 @@ export const deployCommand: CliCommand = {
         timeoutMs,
         signal: signals.signal,
       });
-      if (args['dry-run']) io.result(renderPlan(result.plan, { color: io.color }));
+      if (args['dry-run']) io.result(renderPlan(result.displayPlan, { color: io.color }));
       return 0;
     } finally {
       signals.dispose();

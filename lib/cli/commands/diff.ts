@@ -20,8 +20,8 @@ export const diffCommand: CliCommand = {
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag)' })
       .option('verbose', { alias: 'v', type: 'boolean', describe: 'Debug messages (AWS calls)' }),
   async run(args: Args, { io, env }) {
-    const { plan } = await planDeploy({ source: definitionSource(args, env), io, awsFor, tag: args.tag, dryRun: true });
-    io.result(renderPlan(plan, { color: io.color }));
+    const { plan, displayPlan } = await planDeploy({ source: definitionSource(args, env), io, awsFor, tag: args.tag, dryRun: true });
+    io.result(renderPlan(displayPlan, { color: io.color }));
     return hasChanges(plan) ? DIFF_EXIT_CODE : 0;
   },
 };

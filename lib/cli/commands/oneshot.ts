@@ -2,7 +2,7 @@ import { oneshot } from '../../actions/oneshot.js';
 import { UsageError } from '../../errors.js';
 import { renderPlan } from '../../plan/render.js';
 import { awsFor } from '../aws.js';
-import { definitionSource, withDefinitionOptions, type DefinitionArgs } from '../options.js';
+import { definitionSource, many, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import { abortOnSignals } from '../signals.js';
 import type { CliCommand } from './command.js';
 
@@ -10,8 +10,8 @@ interface Args extends DefinitionArgs {
   command: string[];
   '--'?: string[];
   tag?: string;
-  env?: string[];
-  container?: string[];
+  env?: string | string[];
+  container?: string | string[];
   'app-cpu'?: number;
   'app-memory'?: number;
   'app-memory-reservation'?: number;
@@ -33,8 +33,8 @@ export const oneshotCommand: CliCommand = {
       .parserConfiguration({ 'populate--': true, 'halt-at-non-option': false })
       .positional('command', { type: 'string', array: true, describe: 'Command for the app container' })
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container' })
-      .option('env', { alias: 'e', type: 'string', array: true, describe: 'Environment variable for the app container: NAME=VAL (repeatable)' })
-      .option('container', { alias: 'c', type: 'string', array: true, describe: 'Also start this sidecar (repeatable)' })
+      .option('env', { alias: 'e', type: 'string', describe: 'Environment variable for the app container: NAME=VAL (repeatable)' })
+      .option('container', { alias: 'c', type: 'string', describe: 'Also start this sidecar (repeatable)' })
       .option('app-cpu', { type: 'number', describe: 'Override the app container cpu' })
       .option('app-memory', { type: 'number', describe: 'Override the app container memory (MiB)' })
       .option('app-memory-reservation', { type: 'number', describe: 'Override the app container memory reservation (MiB)' })
@@ -45,7 +45,7 @@ export const oneshotCommand: CliCommand = {
   async run(args: Args, { io, env: processEnv }) {
     const command = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
     if (command.length === 0) throw new UsageError('oneshot needs a COMMAND to run: hako oneshot FILE -- COMMAND...');
-    const env = (args.env ?? []).map((item) => {
+    const env = many(args.env).map((item) => {
       const i = item.indexOf('=');
       return i < 0 ? { name: item } : { name: item.slice(0, i), value: item.slice(i + 1) };
     });
@@ -57,7 +57,7 @@ export const oneshotCommand: CliCommand = {
         awsFor,
         command,
         tag: args.tag,
-        containers: args.container ?? [],
+        containers: many(args.container),
         env,
         overrides: {
           cpu: nonNegativeInteger(args['app-cpu'], '--app-cpu'),

@@ -7,6 +7,7 @@ interface Args extends DefinitionArgs {
   expand?: boolean;
   raw?: boolean;
   format: 'json' | 'yaml';
+  tag?: string;
 }
 
 export const showDefinitionCommand: CliCommand = {
@@ -16,6 +17,7 @@ export const showDefinitionCommand: CliCommand = {
     withDefinitionOptions(y)
       .option('expand', { type: 'boolean', describe: 'Resolve provider values (may print secrets); default prints ${NAME} placeholders' })
       .option('raw', { type: 'boolean', describe: 'Print the evaluated definition before normalisation (what Ruby hako printed)' })
+      .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag), as deploy --tag would' })
       .option('format', { choices: ['json', 'yaml'] as const, default: 'json' as const, describe: 'Output format' }),
   async run(args: Args, { io }) {
     await showDefinition({
@@ -25,6 +27,7 @@ export const showDefinitionCommand: CliCommand = {
       expand: args.expand ?? false,
       raw: args.raw ?? false,
       format: args.format,
+      tag: args.tag,
     });
     return 0;
   },
