@@ -23,6 +23,8 @@ import type { ClassicElbInput } from './schema/load-balancers.js';
 import type { EcsSchedulerInput } from './schema/scheduler-ecs.js';
 import type { VolumeInput } from './schema/volumes.js';
 import { validateDefinition } from './schema/validate.js';
+import { withoutUnknownKeys } from './schema/unknown-keys.js';
+import { dropNulls } from './schema/common.js';
 
 export interface NormaliseOptions {
   /** `--tag`: overrides `app.tag`. */
@@ -50,10 +52,6 @@ function some<T>(value: T | null | undefined): T | undefined {
 
 function stringMap(tags: Readonly<Record<string, string | number | boolean>> | null | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [k, String(v)]));
-}
-
-function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
-  return structuredClone(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)));
 }
 
 function buildElb(elb: ClassicElbInput) {
@@ -216,18 +214,28 @@ function buildVolume(name: string, v: VolumeInput): VolumeModel {
   return { name, host: compact({ source_path: some(v.source_path) }) };
 }
 
+/**
+ * A script's config as its plugin will receive it (and as validation checked it): nulls dropped, keys its schema does not know
+ * left out — they were reported as unknown, and hako ignored them too.
+ */
+function scriptConfig(type: string, config: Record<string, unknown>, schemas: NormaliseOptions['scriptSchemas']) {
+  const schema = schemas.get(type);
+  const cleaned = dropNulls(config);
+  return schema ? withoutUnknownKeys(schema, cleaned) : cleaned;
+}
+
 /** `scheduler.elb_v2` is the `alb` script written the hako way: it becomes the first script entry. */
-function buildScripts(definition: DefinitionInput): ScriptEntry[] {
+function buildScripts(definition: DefinitionInput, schemas: NormaliseOptions['scriptSchemas']): ScriptEntry[] {
   const entries: ScriptEntry[] = [];
   const elbV2 = definition.scheduler.elb_v2;
   if (elbV2) {
-    const config = withoutNulls(elbV2);
+    const config = scriptConfig('alb', elbV2, schemas);
     if (definition.scheduler.network_mode === 'awsvpc' && config['target_type'] === undefined) config['target_type'] = 'ip';
     entries.push({ type: 'alb', config });
   }
   for (const entry of definition.scripts ?? []) {
     const { type, ...config } = entry;
-    entries.push({ type, config: withoutNulls(config) });
+    entries.push({ type, config: scriptConfig(type, config, schemas) });
   }
   return entries;
 }
@@ -271,7 +279,7 @@ export function normaliseDefinition(evaluated: EvaluatedDefinition, options: Nor
     scheduler: buildScheduler(definition.scheduler),
     containers: buildContainers(definition, options),
     volumes: Object.entries(definition.volumes ?? {}).map(([name, v]) => buildVolume(name, v)),
-    scripts: buildScripts(definition),
+    scripts: buildScripts(definition, options.scriptSchemas),
     load_balancers: [],
   };
   return { model: deepFreeze(model), warnings: result.warnings };

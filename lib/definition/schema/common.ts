@@ -44,3 +44,16 @@ export function ignored(why: string): z.ZodType {
 export function isIgnored(schema: z.ZodType): boolean {
   return ignoredFields.has(schema);
 }
+
+/** A deep copy without object keys whose value is null: hako sent nil as "omit", so null means absent. */
+export function dropNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => dropNulls(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, dropNulls(v)]),
+    ) as T;
+  }
+  return value;
+}

@@ -39,11 +39,9 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
 }
 
 interface Found {
-  path: string;
+  segments: (string | number)[];
   key: string;
   known: string[];
-  /** The schema itself forbids unknown keys (a plugin's strictObject): an error whatever `strict` says. */
-  forbidden: boolean;
 }
 
 function walk(schema: z.ZodType, value: unknown, path: (string | number)[], out: Found[]): void {
@@ -92,7 +90,7 @@ function walk(schema: z.ZodType, value: unknown, path: (string | number)[], out:
         else if (catchall && !['unknown', 'any', 'never'].includes(catchallType ?? '')) walk(catchall, v, [...path, k], out);
         else {
           const known = Object.keys(shape).filter((name) => !isIgnored(shape[name] as z.ZodType));
-          out.push({ path: formatPath([...path, k]), key: k, known, forbidden: catchallType === 'never' });
+          out.push({ segments: [...path, k], key: k, known });
         }
       }
       return;
@@ -103,19 +101,36 @@ function walk(schema: z.ZodType, value: unknown, path: (string | number)[], out:
 }
 
 /**
- * Unknown keys in `value` according to `schema`, as issues with the nearest known key suggested. Keys a strict
- * object forbids are errors; zod's own `unrecognized_keys` issues are dropped in favour of these.
+ * Unknown keys in `value` according to `schema`, as issues with the nearest known key suggested: warnings, or
+ * errors with `strict`. This holds for plugin schemas too, strict ones included (zod's own `unrecognized_keys`
+ * issues are dropped in favour of these): hako ignored unknown keys, so definitions that carry some still load.
  * `prefix` is prepended to every path (`scripts[1]` when checking a script's config).
  */
 export function findUnknownKeys(schema: z.ZodType, value: unknown, options: { prefix?: string; strict?: boolean } = {}): DefinitionIssue[] {
   const found: Found[] = [];
   walk(schema, value, [], found);
-  return found.map(({ path, key, known, forbidden }) => {
+  return found.map(({ segments, key, known }) => {
     const suggestion = suggestKey(key, known);
     return {
-      path: joinPath(options.prefix ?? '', path),
+      path: joinPath(options.prefix ?? '', formatPath(segments)),
       message: suggestion ? `unknown key, did you mean ${suggestion}?` : 'unknown key',
-      severity: options.strict || forbidden ? 'error' : 'warning',
+      severity: options.strict ? 'error' : 'warning',
     };
   });
+}
+
+/**
+ * A deep copy of `value` without the keys `schema` does not know, so that a plugin with a strict schema receives
+ * only what it understands (the dropped keys were reported as unknown).
+ */
+export function withoutUnknownKeys<T>(schema: z.ZodType, value: T): T {
+  const found: Found[] = [];
+  walk(schema, value, [], found);
+  const copy = structuredClone(value);
+  for (const { segments } of found) {
+    let at: unknown = copy;
+    for (const seg of segments.slice(0, -1)) at = (at as Record<string | number, unknown>)[seg];
+    delete (at as Record<string | number, unknown>)[segments[segments.length - 1] as string | number];
+  }
+  return copy;
 }

@@ -4,10 +4,11 @@
  */
 import type { z } from 'zod';
 import type { DefinitionIssue } from '../../errors.js';
+import { dropNulls } from './common.js';
 import { crossCheck, sidecarsKey } from './cross-checks.js';
 import { definitionSchema, definitionWithPluginSchedulerSchema, type DefinitionInput } from './definition.js';
 import { describeValue, error, formatPath, zodIssuesToDefinitionIssues } from './issues.js';
-import { findUnknownKeys } from './unknown-keys.js';
+import { findUnknownKeys, withoutUnknownKeys } from './unknown-keys.js';
 
 export interface ValidateOptions {
   readonly strict?: boolean;
@@ -34,10 +35,11 @@ function validateScripts(raw: Obj, options: ValidateOptions): DefinitionIssue[] 
   return scripts.flatMap((entry: unknown, i): DefinitionIssue[] => {
     if (!isObject(entry) || typeof entry['type'] !== 'string' || entry['type'] === '') return [];
     const prefix = `scripts[${i}]`;
-    const { type, ...config } = entry;
+    const { type, ...rest } = entry;
+    const config = dropNulls(rest);
     const schema = options.scriptSchemas.get(type as string);
     if (!schema) return [error(`${prefix}.type`, `no plugin for script type "${type as string}"`)];
-    const parsed = schema.safeParse(config, { reportInput: true });
+    const parsed = schema.safeParse(withoutUnknownKeys(schema, config), { reportInput: true });
     return [
       ...(parsed.success ? [] : zodIssuesToDefinitionIssues(parsed.error.issues, prefix)),
       ...findUnknownKeys(schema, config, { prefix, strict: options.strict ?? false }),
@@ -47,25 +49,22 @@ function validateScripts(raw: Obj, options: ValidateOptions): DefinitionIssue[] 
 
 /**
  * `scheduler.elb_v2` becomes an `alb` script entry, so the alb plugin's own schema must accept it too. Its issues
- * are merged by path with ours: where we only warned (an unknown key) and the plugin refuses, our issue becomes
- * an error; where we already reported, ours stays.
+ * are merged by path with ours: where we already reported something, ours stays (it names elb_v2's keys).
  */
 function validateElbV2(raw: Obj, options: ValidateOptions, issues: DefinitionIssue[]): void {
   const scheduler = isObject(raw['scheduler']) ? raw['scheduler'] : undefined;
   const elbV2 = scheduler && scheduler['type'] === 'ecs' ? scheduler['elb_v2'] : undefined;
   const schema = options.scriptSchemas.get('alb');
   if (!isObject(elbV2) || !schema) return;
-  const config = Object.fromEntries(Object.entries(elbV2).filter(([, v]) => v !== null));
+  const config = dropNulls(elbV2);
   const prefix = 'scheduler.elb_v2';
-  const parsed = schema.safeParse(config, { reportInput: true });
+  const parsed = schema.safeParse(withoutUnknownKeys(schema, config), { reportInput: true });
   const theirs = [
     ...(parsed.success ? [] : zodIssuesToDefinitionIssues(parsed.error.issues, prefix)),
     ...findUnknownKeys(schema, config, { prefix, strict: options.strict ?? false }),
   ];
   for (const issue of theirs) {
-    const at = issues.findIndex((i) => i.path === issue.path);
-    if (at < 0) issues.push(issue);
-    else if (issues[at]?.severity === 'warning' && issue.severity === 'error') issues[at] = { ...(issues[at] as DefinitionIssue), severity: 'error' };
+    if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
   }
 }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { formatPath, describeValue } from '../../../lib/definition/schema/issues.js';
 import { suggestKey } from '../../../lib/definition/schema/unknown-keys.js';
-import { issuesOf, minimal } from './schema-helpers.js';
+import { issuesOf, minimal, normalise } from './schema-helpers.js';
 
 describe('definition schema: shape and messages', () => {
   it('accepts a minimal ecs definition without any issue', () => {
@@ -132,9 +132,11 @@ describe('definition schema: unknown keys', () => {
     expect(issuesOf(raw).warnings).to.deep.equal(['scripts[0].backnd: unknown key']);
   });
 
-  it('reports keys a plugin forbids as errors even without strict', () => {
+  it('only warns about keys a strict plugin schema does not know (hako ignored them), and drops them', () => {
     const raw = minimal({ scripts: [{ type: 'strict_thing', name: 'x', nmae: 'y' }] });
-    expect(issuesOf(raw).errors).to.deep.equal(['scripts[0].nmae: unknown key, did you mean name?']);
+    expect(issuesOf(raw)).to.deep.equal({ errors: [], warnings: ['scripts[0].nmae: unknown key, did you mean name?'] });
+    expect(normalise(raw).model.scripts).to.deep.equal([{ type: 'strict_thing', config: { name: 'x' } }]);
+    expect(issuesOf(raw, { strict: true }).errors).to.deep.equal(['scripts[0].nmae: unknown key, did you mean name?']);
   });
 
   it('suggestKey keeps only plausible typos', () => {
