@@ -5,6 +5,7 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { HAKO_VERSION } from '../version.js';
+import { reportAwsCallsTo } from './aws.js';
 import { CliIoHost, type OutputFormat } from './cli-io-host.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './commands/command.js';
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[], streams: MainStreams = { std
   const verbose = debug || argv.includes('--verbose') || argv.includes('-v');
   const io = new CliIoHost({ output, verbose, color, stdout: streams.stdout, stderr: streams.stderr });
   const context: CommandContext = { io, env, color, exitCode: 0 };
+  reportAwsCallsTo(io);
 
   let parser: Argv = yargs([...argv])
     .scriptName('hako')
@@ -48,6 +50,8 @@ export async function main(argv: readonly string[], streams: MainStreams = { std
     .alias('help', 'h')
     .option('debug', { type: 'boolean', describe: 'Show stack traces and debug messages (also HAKO_DEBUG=1)', global: true })
     .option('color', { type: 'boolean', describe: 'Colour output (default: when the terminal supports it; NO_COLOR disables)', global: true })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'Debug messages (each AWS call, deployment details)', global: true })
+    .option('output', { choices: ['text', 'json'], describe: 'json: one JSON object per message (and JSON results where a command has one)', global: true })
     .strict()
     .demandCommand(1, 'Give a command: hako <command> --help shows its options.')
     .recommendCommands()

@@ -22,9 +22,7 @@ export const deployCommand: CliCommand = {
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag)' })
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the plan and check secrets; change nothing' })
       .option('wait', { type: 'boolean', default: true, describe: 'Wait for the rollout (--no-wait returns once the service is updated)' })
-      .option('timeout', { type: 'number', default: 1200, describe: 'Give up waiting (and roll back) after this many seconds' })
-      .option('verbose', { alias: 'v', type: 'boolean', describe: 'Debug messages (AWS calls, deployment details)' })
-      .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per event' }),
+      .option('timeout', { type: 'number', default: 1200, describe: 'Give up waiting (and roll back) after this many seconds' }),
   async run(args: Args, { io, env }) {
     const timeoutMs = parsePositiveSeconds(args.timeout, '--timeout') * 1000;
     const signals = abortOnSignals();

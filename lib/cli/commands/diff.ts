@@ -17,8 +17,7 @@ export const diffCommand: CliCommand = {
   describe: `Show what deploy would change (exit 0: no changes, ${DIFF_EXIT_CODE}: changes, 1: error)`,
   builder: (y) =>
     withDefinitionOptions(y)
-      .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag)' })
-      .option('verbose', { alias: 'v', type: 'boolean', describe: 'Debug messages (AWS calls)' }),
+      .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag)' }),
   async run(args: Args, { io, env }) {
     const { plan, displayPlan } = await planDeploy({ source: definitionSource(args, env), io, awsFor, tag: args.tag, dryRun: true });
     io.result(renderPlan(displayPlan, { color: io.color }));

@@ -40,7 +40,6 @@ export const oneshotCommand: CliCommand = {
       .option('app-memory-reservation', { type: 'number', describe: 'Override the app container memory reservation (MiB)' })
       .option('wait', { type: 'boolean', default: true, describe: '--no-wait prints {"cluster":…,"task_arn":…} and exits 0' })
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the plan; run nothing' })
-      .option('verbose', { alias: 'v', type: 'boolean' })
       .example('hako oneshot app.jsonnet -- rake db:migrate', 'Run a migration with the app image'),
   async run(args: Args, { io, env: processEnv }) {
     const command = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);

@@ -16,8 +16,7 @@ export const rollbackCommand: CliCommand = {
     withDefinitionOptions(y)
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the target; change nothing' })
       .option('to', { type: 'number', describe: 'Roll back to this revision of the family' })
-      .option('timeout', { type: 'number', describe: 'Give up waiting after this many seconds (default: no limit)' })
-      .option('verbose', { alias: 'v', type: 'boolean' }),
+      .option('timeout', { type: 'number', describe: 'Give up waiting after this many seconds (default: no limit)' }),
   async run(args: DryRunArgs & { to?: number; timeout?: number }, { io, env }) {
     const timeoutMs = args.timeout === undefined ? undefined : parsePositiveSeconds(args.timeout, '--timeout') * 1000;
     const signals = abortOnSignals();
@@ -34,7 +33,7 @@ export const rollbackCommand: CliCommand = {
 export const statusCommand: CliCommand = {
   command: 'status <file>',
   describe: 'Show the service: load balancer, deployments, tasks, recent events (exit 1 when it does not exist)',
-  builder: (y) => withDefinitionOptions(y).option('output', { choices: ['text', 'json'] as const, default: 'text' as const }),
+  builder: (y) => withDefinitionOptions(y),
   async run(args: DefinitionArgs & { output: 'text' | 'json' }, { io, env }) {
     const result = await status({ source: definitionSource(args, env), io, awsFor });
     io.result(args.output === 'json' ? JSON.stringify(result.report ?? null, null, 2) : result.text);

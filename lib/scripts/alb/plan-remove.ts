@@ -20,6 +20,8 @@ export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): Alb
   const ruleSteps: AlbStep[] = [];
   const listenerSteps: AlbStep[] = [];
   let remainingListeners = 0;
+  // An app that stays on the load balancer: it inherits the creator's right to delete it (see below).
+  let heir: string | undefined;
   for (const l of observed.listeners) {
     for (const r of l.rules) {
       if (r.tags[OWNER_TAG] !== s.appId) continue;
@@ -37,11 +39,13 @@ export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): Alb
     const res = `listener ${s.loadBalancerName}:${l.port}`;
     if (listenerOwnership(l, s.appId, tgMine ? tg.arn : undefined) === 'foreign') {
       remainingListeners++;
+      heir ??= l.tags[OWNER_TAG];
       continue;
     }
     const othersRules = l.rules.filter((r) => r.tags[OWNER_TAG] !== s.appId);
     if (othersRules.length > 0) {
       remainingListeners++;
+      heir ??= othersRules.map((r) => r.tags[OWNER_TAG]).find((o) => o !== undefined);
       warnings.push(
         `listener on port ${l.port} is kept because ${othersRules.length} rule(s) of other apps use it; it now answers 404 by default`,
       );
@@ -68,7 +72,19 @@ export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): Alb
     steps.push(unchanged(lbRes, `Load balancer ${lb.name} was not created by ${s.appId}; it is left in place`));
   } else if (remainingListeners > 0) {
     warnings.push(`load balancer ${lb.name} is kept: ${remainingListeners} listener(s) of other apps remain on it`);
-    steps.push(unchanged(lbRes, `Load balancer ${lb.name} is kept: ${remainingListeners} listener(s) of other apps remain`));
+    if (heir !== undefined) {
+      // The creator leaves first: hand the load balancer over to an app that stays, so that the last app to be
+      // removed deletes it and removing every app leaves nothing behind.
+      steps.push(
+        albStep('add-tags', 'update', lbRes, `Keep load balancer ${lb.name} for ${heir} and hand it over to it`, {
+          resourceArn: lb.arn,
+          resource: lbRes,
+          tags: { [CREATED_BY_TAG]: heir },
+        }, { before: { [CREATED_BY_TAG]: s.appId }, after: { [CREATED_BY_TAG]: heir } }),
+      );
+    } else {
+      steps.push(unchanged(lbRes, `Load balancer ${lb.name} is kept: ${remainingListeners} listener(s) of other apps remain`));
+    }
   } else {
     steps.push(
       albStep('delete-load-balancer', 'delete', lbRes, `Delete load balancer ${lb.name}`, { loadBalancerArn: lb.arn, name: lb.name }, {

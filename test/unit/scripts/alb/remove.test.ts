@@ -55,7 +55,8 @@ describe('alb remove', () => {
     const fake = await twoApps();
     const { steps, io } = await remove(fake, 'web', web);
     // web's listener 80 carries api's rule: kept, answering 404 by default, so web's target group can go.
-    expect(kinds(steps)).to.deep.equal(['delete-rule', 'release-listener', 'delete-target-group']);
+    // web created the load balancer; it hands it over to api, which stays on it.
+    expect(kinds(steps)).to.deep.equal(['delete-rule', 'release-listener', 'add-tags', 'delete-target-group']);
     expect(fake.loadBalancers.size).to.equal(1);
     const ports = fake.listenersOf('hako-web').map((l) => l.Port);
     expect(ports).to.deep.equal([80, 8080]);
@@ -65,6 +66,22 @@ describe('alb remove', () => {
     expect(fake.targetGroupArn('hako-web')).to.equal(undefined);
     expect(fake.targetGroupArn('hako-api')).to.be.a('string');
     expect(io.messages.filter((m) => m.level === 'warn').map((m) => m.message).join('\n')).to.match(/load balancer hako-web is kept/);
+  });
+
+  it('the creator removed first hands the load balancer over, so removing the last app leaves nothing', async () => {
+    // The training scenario: each app on its own listener of one load balancer, the creator removed first.
+    const fake = new FakeElbv2();
+    const node = { subnets: SUBNETS, vpc_id: 'vpc-1', load_balancer_name: 'shared', listeners: [{ port: 80, protocol: 'HTTP' }] };
+    const go = { subnets: SUBNETS, vpc_id: 'vpc-1', load_balancer_name: 'shared', listeners: [{ port: 8080, protocol: 'HTTP' }] };
+    await deploy(fake, 'node', node);
+    await deploy(fake, 'go', go);
+    const first = await remove(fake, 'node', node);
+    expect(kinds(first.steps)).to.deep.equal(['delete-listener', 'add-tags', 'delete-target-group']);
+    expect(fake.loadBalancers.size).to.equal(1);
+    const last = await remove(fake, 'go', go);
+    expect(kinds(last.steps)).to.include('delete-load-balancer');
+    expect(fake.loadBalancers.size).to.equal(0);
+    expect(fake.targetGroupArn('hako-go')).to.equal(undefined);
   });
 
   it('a non-creator never deletes the load balancer, even when it leaves no listener', async () => {
