@@ -1,0 +1,112 @@
+/**
+ * `hako oneshot` through the real CLI against moto, on a Fargate fixture (moto cannot place EC2-launch-type
+ * tasks: it has no container instances). The task moto recorded is read back to check what hako asked for.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
+import { setTaskTransitionManual, unsetTaskTransition, useMoto } from './harness/moto.js';
+import { motoClientConfig } from './harness/aws.js';
+import { runHako, type CliResult } from '../helpers/cli.js';
+import { fixture, hakoBin, repoRoot } from '../helpers/paths.js';
+
+const ONESHOT = fixture('integration', 'oneshot-fargate.jsonnet');
+
+describe('integration: hako oneshot against moto', function () {
+  this.timeout(120_000);
+  const moto = useMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
+  let env: NodeJS.ProcessEnv;
+  let ecs: ECSClient;
+
+  beforeEach(async () => {
+    const account = await prepareEmulatorAccount(moto.endpoint());
+    env = { ...moto.env(), AWS_PROFILE: undefined, ...account.env };
+    ecs = new ECSClient(motoClientConfig(moto));
+  });
+  afterEach(async () => {
+    ecs.destroy();
+    await unsetTaskTransition(moto);
+  });
+
+  const hako = (...args: string[]): Promise<CliResult> => runHako(args, { env, cwd: repoRoot });
+
+  function expectCode(r: { code: number | null; stdout: string; stderr: string }, code: number): void {
+    expect(r.code, `exit code\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).to.equal(code);
+  }
+
+  /** Every task moto knows in the cluster, whatever its desired status. */
+  async function clusterTasks(): Promise<Task[]> {
+    const arns = new Set<string>();
+    for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+      const out = await ecs.send(new ListTasksCommand({ cluster: 'hako-demo', desiredStatus }));
+      for (const arn of out.taskArns ?? []) arns.add(arn);
+    }
+    if (arns.size === 0) return [];
+    return (await ecs.send(new DescribeTasksCommand({ cluster: 'hako-demo', tasks: [...arns] }))).tasks ?? [];
+  }
+
+  it('runs the app with the command and -e overrides and exits 0', async () => {
+    const r = await hako('oneshot', ONESHOT, '-e', 'FOO=bar', '--', 'echo', 'hi');
+    expectCode(r, 0);
+
+    const tasks = await clusterTasks();
+    expect(tasks).to.have.length(1);
+    const task = tasks[0]!;
+    expect(task.lastStatus).to.equal('STOPPED');
+    expect(task.taskDefinitionArn).to.match(/task-definition\/oneshot-fargate-oneshot:1$/);
+    expect(r.stdout).to.contain(task.taskArn);
+    const app = task.overrides?.containerOverrides?.find((c) => c.name === 'app');
+    expect(app?.command).to.deep.equal(['echo', 'hi']);
+    expect(app?.environment).to.deep.equal([{ name: 'FOO', value: 'bar' }]);
+  });
+
+  it('--no-wait prints the cluster and task ARN as JSON and exits 0', async () => {
+    const r = await hako('oneshot', ONESHOT, '--no-wait', '--', 'echo', 'hi');
+    expectCode(r, 0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+    expect(line, r.stdout).to.not.equal(undefined);
+    const data = JSON.parse(line!) as { cluster: string; task_arn: string };
+    const tasks = await clusterTasks();
+    expect(tasks.map((t) => t.taskArn)).to.deep.equal([data.task_arn]);
+    expect(data.cluster).to.match(/hako-demo$/);
+  });
+
+  it("Ctrl-C stops the running task and exits with the app container's exit code", async () => {
+    // Without this moto moves the task to STOPPED by itself on the 4th DescribeTasks.
+    await setTaskTransitionManual(moto);
+    const child = spawn(process.execPath, [hakoBin, 'oneshot', ONESHOT, '--', 'sleep', '3600'], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const closed = new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code));
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (!sent && stdout.includes('Started task:')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await closed;
+    expect(sent, `never saw "Started task:"\nstdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(true);
+
+    const tasks = await clusterTasks();
+    expect(tasks).to.have.length(1);
+    expect(tasks[0]!.lastStatus).to.equal('STOPPED');
+    expect(tasks[0]!.stoppedReason).to.equal('Stopped by hako stop_oneshot');
+    // moto's StopTask gives every container exit code 0; hako passes the app's code through (130 only when the
+    // app has none), as Ruby hako does.
+    const appExit = tasks[0]!.containers?.find((c) => c.name === 'app')?.exitCode;
+    expect(appExit).to.equal(0);
+    expect(`${stdout}${stderr}`).to.contain(`Stopping ${tasks[0]!.taskArn}`);
+    expectCode({ code, stdout, stderr }, appExit!);
+  });
+});
