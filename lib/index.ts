@@ -1,0 +1,22 @@
+/**
+ * hako's programmatic API. The CLI (lib/cli) is its first client: every command is one of these actions with an
+ * IoHost. Plugin authors import the contracts and `z` from here so their schemas use the same zod as hako.
+ */
+export { z } from 'zod';
+
+export { deploy, planDeploy, type DeployOptions, type DeployResult, type PlannedDeploy } from './actions/deploy.js';
+export { loadApp, evaluateSource, type DefinitionSource, type LoadOptions, type LoadedApp } from './actions/load-app.js';
+export { oneshot, type OneshotOptions, type OneshotOutcome } from './actions/oneshot.js';
+export { remove, rollback, status, stop, type ServiceOpOptions, type StatusResult } from './actions/service-ops.js';
+export { showDefinition, type ShowDefinitionOptions } from './actions/show-definition.js';
+export { definitionJsonSchema } from './definition/json-schema.js';
+export type * from './definition/model.js';
+export * from './errors.js';
+export { RecordingIoHost, silentIoHost, type IoHost, type IoLevel, type IoMessage } from './io/io-host.js';
+export type { Plan, Step, StepAction } from './plan/plan.js';
+export { renderPlan } from './plan/render.js';
+export type { PluginRegistration } from './plugin.js';
+export type { EnvProvider, ProviderContext, ProviderPlugin } from './providers/provider.js';
+export type { ApplyContext, DeployFailedInfo, Script, ScriptContext, ScriptPlugin } from './scripts/script.js';
+export type { AwsClients } from './aws/ports.js';
+export { HAKO_VERSION } from './version.js';
