@@ -1,5 +1,3 @@
-import { deploy } from '../../actions/deploy.js';
-import { renderPlan } from '../../plan/render.js';
 import { awsFor } from '../aws.js';
 import { definitionSource, parsePositiveSeconds, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import { abortOnSignals } from '../signals.js';
@@ -27,6 +25,7 @@ export const deployCommand: CliCommand = {
     const timeoutMs = parsePositiveSeconds(args.timeout, '--timeout') * 1000;
     const signals = abortOnSignals();
     try {
+      const [{ deploy }, { renderPlan }] = await Promise.all([import('../../actions/deploy.js'), import('../../plan/render.js')]);
       const result = await deploy({
         source: definitionSource(args, env),
         io,

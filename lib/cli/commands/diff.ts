@@ -1,6 +1,3 @@
-import { planDeploy } from '../../actions/deploy.js';
-import { hasChanges } from '../../plan/plan.js';
-import { renderPlan } from '../../plan/render.js';
 import { awsFor } from '../aws.js';
 import { definitionSource, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import type { CliCommand } from './command.js';
@@ -19,6 +16,11 @@ export const diffCommand: CliCommand = {
     withDefinitionOptions(y)
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag)' }),
   async run(args: Args, { io, env }) {
+    const [{ planDeploy }, { hasChanges }, { renderPlan }] = await Promise.all([
+      import('../../actions/deploy.js'),
+      import('../../plan/plan.js'),
+      import('../../plan/render.js'),
+    ]);
     const { plan, displayPlan } = await planDeploy({ source: definitionSource(args, env), io, awsFor, tag: args.tag, dryRun: true });
     io.result(renderPlan(displayPlan, { color: io.color }));
     return hasChanges(plan) ? DIFF_EXIT_CODE : 0;

@@ -1,6 +1,4 @@
-import { oneshot } from '../../actions/oneshot.js';
 import { UsageError } from '../../errors.js';
-import { renderPlan } from '../../plan/render.js';
 import { awsFor } from '../aws.js';
 import { definitionSource, many, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import { abortOnSignals } from '../signals.js';
@@ -50,6 +48,7 @@ export const oneshotCommand: CliCommand = {
     });
     const signals = abortOnSignals();
     try {
+      const [{ oneshot }, { renderPlan }] = await Promise.all([import('../../actions/oneshot.js'), import('../../plan/render.js')]);
       const outcome = await oneshot({
         source: definitionSource(args, processEnv),
         io,

@@ -1,4 +1,3 @@
-import { definitionJsonSchema } from '../../definition/json-schema.js';
 import type { CliCommand } from './command.js';
 
 export const schemaCommand: CliCommand = {
@@ -6,6 +5,7 @@ export const schemaCommand: CliCommand = {
   describe: 'Print the JSON Schema of application definitions (for editor completion)',
   builder: (y) => y,
   async run(_args, { io }) {
+    const { definitionJsonSchema } = await import('../../definition/json-schema.js');
     io.result(JSON.stringify(definitionJsonSchema(), null, 2));
     return 0;
   },

@@ -1,9 +1,12 @@
-import { remove, rollback, status, stop } from '../../actions/service-ops.js';
-import { renderPlan } from '../../plan/render.js';
 import { awsFor } from '../aws.js';
 import { definitionSource, parsePositiveSeconds, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import { abortOnSignals } from '../signals.js';
 import type { CliCommand } from './command.js';
+
+// Loaded on use: `hako --version` and `hako show-definition` should not pay for the ECS code.
+const ops = () => import('../../actions/service-ops.js');
+const render = async (plan: Parameters<typeof import('../../plan/render.js').renderPlan>[0], color: boolean) =>
+  (await import('../../plan/render.js')).renderPlan(plan, { color });
 
 interface DryRunArgs extends DefinitionArgs {
   'dry-run'?: boolean;
@@ -21,8 +24,8 @@ export const rollbackCommand: CliCommand = {
     const timeoutMs = args.timeout === undefined ? undefined : parsePositiveSeconds(args.timeout, '--timeout') * 1000;
     const signals = abortOnSignals();
     try {
-      const plan = await rollback({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'], to: args.to, timeoutMs, signal: signals.signal });
-      if (args['dry-run']) io.result(renderPlan(plan, { color: io.color }));
+      const plan = await (await ops()).rollback({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'], to: args.to, timeoutMs, signal: signals.signal });
+      if (args['dry-run']) io.result(await render(plan, io.color));
       return 0;
     } finally {
       signals.dispose();
@@ -35,7 +38,7 @@ export const statusCommand: CliCommand = {
   describe: 'Show the service: load balancer, deployments, tasks, recent events (exit 1 when it does not exist)',
   builder: (y) => withDefinitionOptions(y),
   async run(args: DefinitionArgs & { output: 'text' | 'json' }, { io, env }) {
-    const result = await status({ source: definitionSource(args, env), io, awsFor });
+    const result = await (await ops()).status({ source: definitionSource(args, env), io, awsFor });
     io.result(args.output === 'json' ? JSON.stringify(result.report ?? null, null, 2) : result.text);
     return result.report ? 0 : 1;
   },
@@ -46,8 +49,8 @@ export const stopCommand: CliCommand = {
   describe: 'Scale the service to 0 tasks',
   builder: (y) => withDefinitionOptions(y).option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show what would change' }),
   async run(args: DryRunArgs, { io, env }) {
-    const plan = await stop({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'] });
-    if (args['dry-run']) io.result(renderPlan(plan, { color: io.color }));
+    const plan = await (await ops()).stop({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'] });
+    if (args['dry-run']) io.result(await render(plan, io.color));
     return 0;
   },
 };
@@ -57,8 +60,8 @@ export const removeCommand: CliCommand = {
   describe: "Scale to 0 and delete the service, then delete what the app's scripts own (rules, target group, DNS…)",
   builder: (y) => withDefinitionOptions(y).option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show what would be deleted' }),
   async run(args: DryRunArgs, { io, env }) {
-    const plan = await remove({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'] });
-    if (args['dry-run']) io.result(renderPlan(plan, { color: io.color }));
+    const plan = await (await ops()).remove({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'] });
+    if (args['dry-run']) io.result(await render(plan, io.color));
     return 0;
   },
 };

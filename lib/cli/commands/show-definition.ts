@@ -1,4 +1,3 @@
-import { showDefinition } from '../../actions/show-definition.js';
 import { awsFor } from '../aws.js';
 import { definitionSource, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import type { CliCommand } from './command.js';
@@ -20,6 +19,7 @@ export const showDefinitionCommand: CliCommand = {
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag), as deploy --tag would' })
       .option('format', { choices: ['json', 'yaml'] as const, default: 'json' as const, describe: 'Output format' }),
   async run(args: Args, { io }) {
+    const { showDefinition } = await import('../../actions/show-definition.js');
     await showDefinition({
       source: definitionSource(args),
       io,
