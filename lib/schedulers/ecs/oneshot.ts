@@ -271,7 +271,10 @@ export async function waitForTaskStopped(ctx: OneshotContext, cluster: string, t
     }
     debug(io, 'ecs.oneshot.status', `  status ${task.lastStatus}`);
     if (task.lastStatus === 'STOPPED') {
-      info(io, 'ecs.oneshot.task-stopped-at', `Stopped at ${formatEventTime(task.stoppedAt)} (reason: ${task.stoppedReason ?? ''})`, {
+      // ECS (and the emulator) may leave the time or the reason out; say only what is known.
+      const when = task.stoppedAt ? ` at ${formatEventTime(task.stoppedAt)}` : '';
+      const why = task.stoppedReason ? ` (reason: ${task.stoppedReason})` : '';
+      info(io, 'ecs.oneshot.task-stopped-at', `Task stopped${when}${why}`, {
         stoppedReason: task.stoppedReason,
         stopCode: task.stopCode,
       });
