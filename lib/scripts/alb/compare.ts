@@ -34,6 +34,25 @@ export function listenerOwnership(
   return 'foreign';
 }
 
+/**
+ * Set on a listener its owner released when it left (hako:app then names the heir, an app whose rule stays on it):
+ * names the app that released it. A released listener only holds rules; it answers 404 by default.
+ */
+export const RELEASED_BY_TAG = 'hako:released-by';
+
+/** True when the actions are the single fixed response a released listener answers with. */
+export function answersFixedResponse(actions: readonly ObservedAction[]): boolean {
+  return actions.length === 1 && actions[0]!.type === 'fixed-response';
+}
+
+/**
+ * A listener released by the app that declared it and held by an heir only for the heir's rules: an app that
+ * declares its port may claim it back (as its first owner would have kept it), rules and all.
+ */
+export function isReleasedListener(listener: ObservedListener): boolean {
+  return listener.tags[RELEASED_BY_TAG] !== undefined && answersFixedResponse(listener.defaultActions);
+}
+
 export function actionLabel(actions: readonly ObservedAction[], tg: ObservedTargetGroup | undefined): string[] {
   return actions.map((a) =>
     a.type === 'forward' ? `forward to ${a.targetGroupArns.map((arn) => (arn === tg?.arn ? tg.name : arn)).join(', ')}` : a.type,

@@ -1,13 +1,14 @@
 /**
  * The remove planner (pure): delete only what this app owns. Its rules, its listeners (unless other apps' rules
- * still live on one: then it is kept but stops forwarding to the app), its target group, and the load balancer
- * only when this app created it and no listener of another app remains.
+ * still live on one: then it is kept, stops forwarding to the app and passes to an app whose rule stays), its
+ * target group, and the load balancer only when this app created it and no listener of another app remains
+ * (otherwise it passes to an app that stays).
  */
 import { CREATED_BY_TAG, OWNER_TAG } from '../ownership.js';
 import type { AlbSettings } from './config.js';
 import type { ObservedAlb } from './observe.js';
 import type { AlbPlan } from './plan.js';
-import { listenerOwnership } from './compare.js';
+import { answersFixedResponse, listenerOwnership, RELEASED_BY_TAG } from './compare.js';
 import { albStep, unchanged, type AlbStep } from './steps.js';
 
 export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): AlbPlan {
@@ -45,16 +46,35 @@ export function planAlbRemove(settings: AlbSettings, observed: ObservedAlb): Alb
     const othersRules = l.rules.filter((r) => r.tags[OWNER_TAG] !== s.appId);
     if (othersRules.length > 0) {
       remainingListeners++;
-      heir ??= othersRules.map((r) => r.tags[OWNER_TAG]).find((o) => o !== undefined);
+      // The listener passes to an app whose rule stays on it: when that app leaves in turn, the listener is its
+      // own and goes (or passes on again), so removing every app leaves nothing behind.
+      const listenerHeir = othersRules.map((r) => r.tags[OWNER_TAG]).find((o) => o !== undefined);
+      heir ??= listenerHeir;
       warnings.push(
-        `listener on port ${l.port} is kept because ${othersRules.length} rule(s) of other apps use it; it now answers 404 by default`,
+        `listener on port ${l.port} is kept because ${othersRules.length} rule(s) of other apps use it; it now answers 404 by default` +
+          (listenerHeir === undefined
+            ? ` and stays tagged for ${s.appId} (no rule on it belongs to a hako app)`
+            : ` and passes to ${listenerHeir}`),
       );
-      listenerSteps.push(
-        albStep('release-listener', 'update', res, `Keep listener on port ${l.port} for other apps' rules; default action → 404`, {
-          listenerArn: l.arn,
-          port: l.port,
-        }),
-      );
+      // Already answering 404 when this app only held it for its rules: no call needed.
+      if (!answersFixedResponse(l.defaultActions)) {
+        listenerSteps.push(
+          albStep('release-listener', 'update', res, `Keep listener on port ${l.port} for other apps' rules; default action → 404`, {
+            listenerArn: l.arn,
+            port: l.port,
+          }),
+        );
+      }
+      if (listenerHeir !== undefined) {
+        const handover = { [OWNER_TAG]: listenerHeir, [RELEASED_BY_TAG]: s.appId };
+        listenerSteps.push(
+          albStep('add-tags', 'update', res, `Hand listener on port ${l.port} over to ${listenerHeir}, whose rule stays on it`, {
+            resourceArn: l.arn,
+            resource: res,
+            tags: handover,
+          }, { before: { tags: l.tags }, after: { tags: { ...l.tags, ...handover } } }),
+        );
+      }
       continue;
     }
     listenerSteps.push(

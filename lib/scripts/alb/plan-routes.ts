@@ -1,10 +1,20 @@
 /**
  * Listeners and rules of the deploy plan. A declared port is created, reconciled when this app owns the listener,
- * or reported (another app's listener: route with a rule instead). Rules forward to the app's target group;
+ * or reported (another app's listener: route with a rule instead; one its owner released, held by an heir for
+ * rules only, is claimed back). Rules forward to the app's target group;
  * a priority held by another app's rule is reported; rules and listeners the app owns but no longer declares go.
  */
 import { OWNER_TAG } from '../ownership.js';
-import { actionLabel, forwardsOnlyTo, listenerOwnership, listenerShape, ownerPhrase, sameList } from './compare.js';
+import {
+  actionLabel,
+  forwardsOnlyTo,
+  isReleasedListener,
+  listenerOwnership,
+  listenerShape,
+  ownerPhrase,
+  RELEASED_BY_TAG,
+  sameList,
+} from './compare.js';
 import type { ObservedRule } from './observe.js';
 import type { DeployPlanInput } from './plan.js';
 import { albStep, ruleConditions, unchanged, type AlbStep, type NamedRef } from './steps.js';
@@ -58,7 +68,10 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
       );
       return;
     }
-    const ownership = listenerOwnership(live, s.appId, ownTgArn);
+    let ownership = listenerOwnership(live, s.appId, ownTgArn);
+    // Its owner left and an heir only holds it for rules: declaring the port takes it back, rules stay.
+    const releasedBy = ownership === 'foreign' && isReleasedListener(live) ? live.tags[RELEASED_BY_TAG] : undefined;
+    if (releasedBy !== undefined) ownership = 'adoptable';
     if (ownership === 'foreign') {
       issue(
         `listeners[${k}].port`,
@@ -69,11 +82,16 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
     }
     if (ownership === 'adoptable') {
       listenerSteps.push(
-        albStep('add-tags', 'update', res, `Adopt listener on port ${d.port} (tag ${OWNER_TAG}=${s.appId})`, {
-          resourceArn: live.arn,
-          resource: res,
-          tags: ownedTag,
-        }),
+        albStep(
+          'add-tags',
+          'update',
+          res,
+          releasedBy === undefined
+            ? `Adopt listener on port ${d.port} (tag ${OWNER_TAG}=${s.appId})`
+            : `Claim listener on port ${d.port} released by ${releasedBy} (tag ${OWNER_TAG}=${s.appId})`,
+          { resourceArn: live.arn, resource: res, tags: ownedTag },
+          releasedBy === undefined ? {} : { before: { tags: live.tags }, after: { tags: { ...live.tags, ...ownedTag } } },
+        ),
       );
     }
     const liveShape = listenerShape(
@@ -196,6 +214,17 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
     }
     if (l.tags[OWNER_TAG] === s.appId && !declaredPorts.has(l.port)) {
       const othersRules = l.rules.filter((r) => r.tags[OWNER_TAG] !== s.appId || declaredRules.has(`${l.port}:${r.priority}`));
+      if (othersRules.length > 0 && !forwardsOnlyTo(l.defaultActions, ownTgArn)) {
+        // Handed to this app when its owner left, only to hold rules: nothing to declare, nothing to warn about.
+        staleListenerSteps.push(
+          unchanged(
+            `listener ${s.loadBalancerName}:${l.port}`,
+            `Listener on port ${l.port} is held for ${othersRules.length} rule(s) on it; not declared here, so it is left as it is`,
+            { port: l.port, protocol: l.protocol, default_action: actionLabel(l.defaultActions, tg) },
+          ),
+        );
+        continue;
+      }
       if (othersRules.length > 0) {
         warnings.push(
           `listener on port ${l.port} is no longer declared but is kept: ${othersRules.length} rule(s) still use it`,
