@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { PluginError } from '../../../../lib/errors.js';
-import { OWNER_TAG } from '../../../../lib/scripts/ownership.js';
+import { RELEASED_BY_TAG } from '../../../../lib/scripts/alb/compare.js';
+import { CREATED_BY_TAG, OWNER_TAG } from '../../../../lib/scripts/ownership.js';
 import { FakeElbv2 } from '../../../helpers/fake-elbv2.js';
 import { deploy, kinds, remove } from './alb-driver.js';
 
@@ -55,8 +56,8 @@ describe('alb remove', () => {
     const fake = await twoApps();
     const { steps, io } = await remove(fake, 'web', web);
     // web's listener 80 carries api's rule: kept, answering 404 by default, so web's target group can go.
-    // web created the load balancer; it hands it over to api, which stays on it.
-    expect(kinds(steps)).to.deep.equal(['delete-rule', 'release-listener', 'add-tags', 'delete-target-group']);
+    // web created the load balancer; it hands it and the listener over to api, which stays on them.
+    expect(kinds(steps)).to.deep.equal(['delete-rule', 'release-listener', 'add-tags', 'add-tags', 'delete-target-group']);
     expect(fake.loadBalancers.size).to.equal(1);
     const ports = fake.listenersOf('hako-web').map((l) => l.Port);
     expect(ports).to.deep.equal([80, 8080]);
@@ -82,6 +83,103 @@ describe('alb remove', () => {
     expect(kinds(last.steps)).to.include('delete-load-balancer');
     expect(fake.loadBalancers.size).to.equal(0);
     expect(fake.targetGroupArn('hako-go')).to.equal(undefined);
+  });
+
+  describe('shared port: one app owns listener 80, the other only has a host rule on it', () => {
+    const node = {
+      subnets: SUBNETS,
+      vpc_id: 'vpc-1',
+      load_balancer_name: 'shared',
+      listeners: [{ port: 80, protocol: 'HTTP' }],
+      rules: [{ listener_port: 80, priority: 10, host_header: 'node.example.com' }],
+    };
+    const go = {
+      subnets: SUBNETS,
+      vpc_id: 'vpc-1',
+      load_balancer_name: 'shared',
+      rules: [{ listener_port: 80, priority: 20, host_header: 'go.example.com' }],
+    };
+
+    async function both(): Promise<FakeElbv2> {
+      const fake = new FakeElbv2();
+      await deploy(fake, 'node', node);
+      await deploy(fake, 'go', go);
+      return fake;
+    }
+
+    function expectNothingLeft(fake: FakeElbv2): void {
+      expect(fake.loadBalancers.size).to.equal(0);
+      expect(fake.listeners.size).to.equal(0);
+      expect(fake.targetGroups.size).to.equal(0);
+    }
+
+    it("removing the listener's owner hands the listener to the app whose rule stays; removing that app leaves nothing", async () => {
+      const fake = await both();
+      const first = await remove(fake, 'node', node);
+      expect(kinds(first.steps)).to.deep.equal(['delete-rule', 'release-listener', 'add-tags', 'add-tags', 'delete-target-group']);
+      const [l80] = fake.listenersOf('shared');
+      expect(fake.tags.get(l80!.ListenerArn!)).to.deep.equal({ [OWNER_TAG]: 'go', [RELEASED_BY_TAG]: 'node' });
+      expect(fake.tags.get([...fake.loadBalancers.keys()][0]!)?.[CREATED_BY_TAG]).to.equal('go');
+      // go's rule still forwards to go's target group.
+      const [rule] = fake.rulesOf(l80!.ListenerArn!);
+      expect(rule?.Actions?.[0]?.TargetGroupArn).to.equal(fake.targetGroupArn('hako-go'));
+
+      const last = await remove(fake, 'go', go);
+      expect(kinds(last.steps)).to.deep.equal(['delete-rule', 'delete-listener', 'delete-load-balancer', 'delete-target-group']);
+      expectNothingLeft(fake);
+    });
+
+    it('removing the app with only a rule first, then the owner, leaves nothing', async () => {
+      const fake = await both();
+      const first = await remove(fake, 'go', go);
+      expect(kinds(first.steps)).to.deep.equal(['delete-rule', 'delete-target-group']);
+      expect(fake.listenersOf('shared').map((l) => l.Port)).to.deep.equal([80]);
+      const last = await remove(fake, 'node', node);
+      expect(kinds(last.steps)).to.deep.equal(['delete-rule', 'delete-listener', 'delete-load-balancer', 'delete-target-group']);
+      expectNothingLeft(fake);
+    });
+
+    it('a re-deploy of the heir plans only noop steps, warns nothing and makes no mutating call', async () => {
+      const fake = await both();
+      await remove(fake, 'node', node);
+      const before = fake.mutations().length;
+      const again = await deploy(fake, 'go', go);
+      expect(again.steps.map((s) => `${s.action} ${s.resource}`)).to.include('noop listener shared:80');
+      expect(kinds(again.steps)).to.deep.equal([]);
+      expect(again.io.messages.filter((m) => m.level === 'warn' || m.level === 'error')).to.deep.equal([]);
+      expect(fake.mutations().length).to.equal(before);
+      const [l80] = fake.listenersOf('shared');
+      expect(fake.tags.get(l80!.ListenerArn!)?.[OWNER_TAG]).to.equal('go');
+    });
+
+    it('the first owner deployed again claims its released listener back; the rule of the heir stays', async () => {
+      const fake = await both();
+      await remove(fake, 'node', node);
+      const back = await deploy(fake, 'node', node);
+      expect(kinds(back.steps)).to.deep.equal(['create-target-group', 'add-tags', 'modify-listener', 'create-rule']);
+      const [l80] = fake.listenersOf('shared');
+      expect(fake.tags.get(l80!.ListenerArn!)?.[OWNER_TAG]).to.equal('node');
+      expect(l80!.DefaultActions?.[0]?.TargetGroupArn).to.equal(fake.targetGroupArn('hako-node'));
+      expect(fake.rulesOf(l80!.ListenerArn!).map((r) => r.Priority).sort()).to.deep.equal(['10', '20']);
+      // And the two apps still leave nothing when both go.
+      await remove(fake, 'go', go);
+      await remove(fake, 'node', node);
+      expectNothingLeft(fake);
+    });
+
+    it('a listener passes along a chain of heirs: owner, then each app with a rule, and the last leaves nothing', async () => {
+      const fake = await both();
+      const third = { ...go, rules: [{ listener_port: 80, priority: 30, host_header: 'third.example.com' }] };
+      await deploy(fake, 'third', third);
+      await remove(fake, 'node', node);
+      const mid = await remove(fake, 'go', go);
+      // Already answering 404: only the tags move on.
+      expect(kinds(mid.steps)).to.deep.equal(['delete-rule', 'add-tags', 'add-tags', 'delete-target-group']);
+      const [l80] = fake.listenersOf('shared');
+      expect(fake.tags.get(l80!.ListenerArn!)).to.deep.equal({ [OWNER_TAG]: 'third', [RELEASED_BY_TAG]: 'go' });
+      await remove(fake, 'third', third);
+      expectNothingLeft(fake);
+    });
   });
 
   it('a non-creator never deletes the load balancer, even when it leaves no listener', async () => {
