@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import type { EnvProvider, ProviderContext, ProviderPlugin } from './provider.js';
+import { KeyValueProvider } from './key-value-provider.js';
+import type { ProviderContext, ProviderPlugin } from './provider.js';
 
 export const fileProviderConfig = z.strictObject({
   path: z.string({ error: (issue) => (issue.input === undefined ? 'path must be set' : 'path must be a string') }),
@@ -49,30 +50,13 @@ export async function readProviderFile(type: string, absolutePath: string): Prom
   }
 }
 
-class FileProvider implements EnvProvider {
-  #entries: Promise<Map<string, string>> | undefined;
-
-  constructor(readonly file: string) {}
-
-  // Read once per run, lazily: constructing a provider must not touch the outside world.
-  #load(): Promise<Map<string, string>> {
-    this.#entries ??= readProviderFile('file', this.file).then(parseEnvFile);
-    return this.#entries;
+class FileProvider extends KeyValueProvider {
+  constructor(readonly file: string) {
+    super();
   }
 
-  async ask(names: readonly string[]): Promise<Record<string, string>> {
-    const entries = await this.#load();
-    const result: Record<string, string> = {};
-    for (const name of names) {
-      const value = entries.get(name);
-      if (value !== undefined) result[name] = value;
-    }
-    return result;
-  }
-
-  async askKeys(names: readonly string[]): Promise<string[]> {
-    const entries = await this.#load();
-    return names.filter((n) => entries.has(n));
+  protected read(): Promise<Map<string, string>> {
+    return readProviderFile('file', this.file).then(parseEnvFile);
   }
 }
 

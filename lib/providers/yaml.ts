@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { DefinitionError, ProviderError, formatIssue } from '../errors.js';
 import { parseYamlText } from '../definition/evaluate/yaml-loader.js';
-import type { EnvProvider, ProviderPlugin } from './provider.js';
+import { KeyValueProvider } from './key-value-provider.js';
+import type { ProviderPlugin } from './provider.js';
 import { readProviderFile, resolveProviderPath } from './file.js';
 
 export const yamlProviderConfig = z.strictObject({
@@ -42,16 +43,16 @@ function scalarString(value: unknown): string {
   return String(value);
 }
 
-class YamlProvider implements EnvProvider {
-  #entries: Promise<Map<string, string>> | undefined;
-
+class YamlProvider extends KeyValueProvider {
   constructor(
     readonly file: string,
     readonly config: YamlProviderConfig,
-  ) {}
+  ) {
+    super();
+  }
 
-  #load(): Promise<Map<string, string>> {
-    this.#entries ??= readProviderFile('yaml', this.file).then((text) => {
+  protected read(): Promise<Map<string, string>> {
+    return readProviderFile('yaml', this.file).then((text) => {
       let root: unknown;
       try {
         root = parseYamlText(text, this.file);
@@ -63,22 +64,6 @@ class YamlProvider implements EnvProvider {
       }
       return flattenYaml(root, this.config.key_sep, this.config.ary_sep);
     });
-    return this.#entries;
-  }
-
-  async ask(names: readonly string[]): Promise<Record<string, string>> {
-    const entries = await this.#load();
-    const result: Record<string, string> = {};
-    for (const name of names) {
-      const value = entries.get(name);
-      if (value !== undefined) result[name] = value;
-    }
-    return result;
-  }
-
-  async askKeys(names: readonly string[]): Promise<string[]> {
-    const entries = await this.#load();
-    return names.filter((n) => entries.has(n));
   }
 }
 
