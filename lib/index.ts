@@ -18,5 +18,14 @@ export { renderPlan } from './plan/render.js';
 export type { PluginRegistration } from './plugin.js';
 export type { EnvProvider, ProviderContext, ProviderPlugin } from './providers/provider.js';
 export type { ApplyContext, DeployFailedInfo, Script, ScriptContext, ScriptPlugin } from './scripts/script.js';
+export {
+  isEcsApp,
+  type Scheduler,
+  type SchedulerCommand,
+  type SchedulerContext,
+  type SchedulerDeployOptions,
+  type SchedulerOneshotOptions,
+  type SchedulerPlugin,
+} from './schedulers/scheduler.js';
 export type { AwsClients } from './aws/ports.js';
 export { HAKO_VERSION } from './version.js';

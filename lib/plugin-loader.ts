@@ -4,6 +4,7 @@
  * registration shape as the built-ins, as its default export or as `plugin`. Anything else is a PluginError that
  * names the plugin and the definition.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,8 @@ import type { EvaluatedDefinition } from './definition/evaluate.js';
 import { PluginError } from './errors.js';
 import type { PluginRegistration } from './plugin.js';
 import type { ProviderPlugin } from './providers/provider.js';
+import type { ProviderRegistry } from './providers/registry.js';
+import type { SchedulerPlugin } from './schedulers/scheduler.js';
 import { builtinScripts } from './scripts/registry.js';
 import type { ScriptPlugin } from './scripts/script.js';
 
@@ -26,6 +29,9 @@ export function resolvePluginSpec(spec: string, fromDir: string, context: string
   try {
     return createRequire(path.join(fromDir, '__hako_resolve__.js')).resolve(spec);
   } catch (cause) {
+    // `--plugin plugins/vault.mjs` reads as a path to anyone but Node: take it as one when such a file exists.
+    const asFile = path.resolve(fromDir, spec);
+    if (/\.[cm]?js$/.test(spec) && existsSync(asFile)) return asFile;
     throw new PluginError(spec, `Cannot find plugin "${spec}" (${context})`, {
       cause,
       hint: `Install the package next to the definition (npm install ${spec}) or give a path starting with ./`,
@@ -68,6 +74,55 @@ export async function loadProviderPlugins(specs: readonly string[], fromDir: str
   return out;
 }
 
+/**
+ * Whether a `type` names a third-party plugin worth importing: a path always; a bare word only when it resolves
+ * as a package, so a mistyped built-in name is reported by the family's own "unknown type" error, with its path.
+ */
+function isLoadableSpec(type: string, fromDir: string, context: string): boolean {
+  if (isPathSpec(type)) return true;
+  if (!/^(@[\w.-]+\/)?[\w.-]+$/.test(type)) return false;
+  try {
+    resolvePluginSpec(type, fromDir, context);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The scheduler plugin a definition names (`scheduler.type` other than `ecs`), by its spec. Empty for ECS and for
+ * a type that is neither a path nor an installed package (validation then reports it with its path).
+ */
+export async function loadSchedulerPlugins(evaluated: EvaluatedDefinition): Promise<Map<string, SchedulerPlugin>> {
+  const plugins = new Map<string, SchedulerPlugin>();
+  const raw = evaluated.raw;
+  const scheduler = typeof raw === 'object' && raw !== null ? (raw as { scheduler?: unknown }).scheduler : undefined;
+  const type = typeof scheduler === 'object' && scheduler !== null ? (scheduler as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || type === '' || type === 'ecs') return plugins;
+  const context = `scheduler.type in ${evaluated.file}`;
+  if (!isLoadableSpec(type, evaluated.rootPath, context)) return plugins;
+  plugins.set(type, (await importPlugin(type, evaluated.rootPath, 'scheduler', context)) as unknown as SchedulerPlugin);
+  return plugins;
+}
+
+/**
+ * Registers the env provider plugins that containers' `$providers` name by path or package, under that spec, so
+ * env expansion finds them like built-ins. `entries` are each provider's type with the path it was written at.
+ */
+export async function registerEnvProviderPlugins(
+  registry: ProviderRegistry,
+  entries: readonly { readonly type: string; readonly path: string }[],
+  rootPath: string,
+  file: string,
+): Promise<void> {
+  for (const { type, path: where } of entries) {
+    if (registry.get(type)) continue;
+    const context = `${where} in ${file}`;
+    if (!isLoadableSpec(type, rootPath, context)) continue;
+    registry.register(type, (await importPlugin(type, rootPath, 'provider', context)) as unknown as ProviderPlugin);
+  }
+}
+
 function scriptTypes(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null) return [];
   const scripts = (raw as { scripts?: unknown }).scripts;
@@ -85,16 +140,7 @@ export async function loadScriptPlugins(evaluated: EvaluatedDefinition): Promise
   const plugins = new Map<string, ScriptPlugin>(builtinScripts().map((p) => [p.type, p]));
   for (const type of new Set(scriptTypes(evaluated.raw))) {
     if (plugins.has(type)) continue;
-    if (!isPathSpec(type)) {
-      // A bare word is either an installed package or a mistyped built-in name: only try packages that resolve,
-      // so a typo reads as "no plugin for script type …, did you mean …" with its path, not "cannot find package".
-      if (!/^(@[\w.-]+\/)?[\w.-]+$/.test(type)) continue;
-      try {
-        resolvePluginSpec(type, evaluated.rootPath, evaluated.file);
-      } catch {
-        continue;
-      }
-    }
+    if (!isLoadableSpec(type, evaluated.rootPath, evaluated.file)) continue;
     const plugin = (await importPlugin(type, evaluated.rootPath, 'script', `scripts[].type in ${evaluated.file}`)) as unknown as ScriptPlugin;
     // The definition names the plugin by its spec; the plugin's own `type` is informational.
     plugins.set(type, plugin);

@@ -18,7 +18,7 @@ import { waitForDeployment, type WaitContext } from '../schedulers/ecs/wait.js';
 import { findTargetGroupArn } from '../scripts/alb/index.js';
 import { sleep as realSleep, systemClock, type Clock, type Sleep } from '../util/sleep.js';
 import type { DefinitionSource } from './load-app.js';
-import { applyScriptSteps, planScripts, prepareApp, runHook, type PreparedApp } from './prepare.js';
+import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedApp, type PreparedPluginApp } from './prepare.js';
 
 export interface DeployOptions {
   readonly source: DefinitionSource;
@@ -37,7 +37,7 @@ export interface DeployOptions {
 }
 
 export interface PlannedDeploy {
-  readonly prepared: PreparedApp;
+  readonly prepared: PreparedApp | PreparedPluginApp;
   readonly plan: Plan;
   /** The plan with provider values masked: what to show users. */
   readonly displayPlan: Plan;
@@ -46,7 +46,14 @@ export interface PlannedDeploy {
 
 /** The first half of a deploy, shared with `diff`: everything up to a Plan, without mutating anything. */
 export async function planDeploy(options: DeployOptions & { readonly dryRun: boolean }): Promise<PlannedDeploy> {
-  const prepared = await prepareApp({
+  const prepared = await prepareDeploy(options);
+  // A plugin scheduler plans in its deploy method; `diff` is a dry run of it.
+  if (prepared.kind === 'plugin') return pluginDeploy(prepared, { ...options, dryRun: true });
+  return planEcs(prepared, options);
+}
+
+function prepareDeploy(options: DeployOptions & { readonly dryRun: boolean }): Promise<PreparedApp | PreparedPluginApp> {
+  return prepareApp({
     ...options.source,
     io: options.io,
     awsFor: options.awsFor,
@@ -57,6 +64,9 @@ export async function planDeploy(options: DeployOptions & { readonly dryRun: boo
     providerMode: 'expand',
     envMode: 'expand',
   });
+}
+
+async function planEcs(prepared: PreparedApp, options: DeployOptions): Promise<PlannedDeploy & { readonly prepared: PreparedApp }> {
   const missing = requireDesiredCount(prepared.model);
   if (missing.length > 0) throw new DefinitionError(prepared.model.file, missing);
   await runHook(prepared, 'deployStarting', prepared.model);
@@ -75,9 +85,29 @@ export interface DeployResult {
   readonly changed: boolean;
 }
 
+/** deploy through a scheduler plugin: its `deploy` method does the work (and plans, for dry runs). */
+async function pluginDeploy(prepared: PreparedPluginApp, options: DeployOptions & { readonly dryRun: boolean }): Promise<PlannedDeploy> {
+  const result = await callScheduler(prepared, 'deploy', (deployWith) =>
+    deployWith(prepared.model, { dryRun: options.dryRun, force: options.force ?? false, ...(options.tag !== undefined ? { tag: options.tag } : {}) }),
+  );
+  const plan: Plan = result.plan ?? { steps: [] };
+  return {
+    prepared,
+    plan,
+    displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()),
+    scriptSteps: { steps: [], ownerOf: new Map() },
+  };
+}
+
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const dryRun = options.dryRun ?? false;
-  const planned = await planDeploy({ ...options, dryRun });
+  const preparedAny = await prepareDeploy({ ...options, dryRun });
+  if (preparedAny.kind === 'plugin') {
+    const planned = await pluginDeploy(preparedAny, { ...options, dryRun });
+    if (!dryRun) info(options.io, 'deploy.completed', 'Deployment completed');
+    return { plan: planned.plan, displayPlan: planned.displayPlan, changed: hasChanges(planned.plan) };
+  }
+  const planned = await planEcs(preparedAny, { ...options, dryRun });
   const { prepared, plan } = planned;
   const { io } = options;
   if (dryRun) {

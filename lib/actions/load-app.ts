@@ -6,14 +6,15 @@ import type { z } from 'zod';
 import type { AwsClients } from '../aws/ports.js';
 import { evaluateDefinition, type EvaluatedDefinition, type ProviderMode } from '../definition/evaluate.js';
 import { expandEnv, type EnvMode } from '../definition/expand-env.js';
-import type { AppModel } from '../definition/model.js';
+import type { AnyAppModel } from '../definition/model.js';
 import { normaliseDefinition } from '../definition/normalise.js';
-import type { DefinitionIssue } from '../errors.js';
+import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.js';
 import { warn, type IoHost } from '../io/io-host.js';
-import { loadProviderPlugins, loadScriptPlugins } from '../plugin-loader.js';
+import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins } from '../plugin-loader.js';
 import { builtinProviders } from '../providers/builtins.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
+import type { SchedulerPlugin } from '../schedulers/scheduler.js';
 import type { ScriptPlugin } from '../scripts/script.js';
 
 export interface DefinitionSource {
@@ -42,10 +43,13 @@ export interface LoadOptions extends DefinitionSource {
 
 export interface LoadedApp {
   readonly evaluated: EvaluatedDefinition;
-  readonly model: AppModel;
+  /** ECS or a plugin's scheduler: narrow with `isEcsApp` (lib/schedulers/scheduler.ts). */
+  readonly model: AnyAppModel;
   readonly warnings: readonly DefinitionIssue[];
   /** Script plugins by type (built-ins and the third-party ones this definition names). */
   readonly scriptPlugins: ReadonlyMap<string, ScriptPlugin>;
+  /** The scheduler plugin this definition names, by its `scheduler.type` (empty for ECS). */
+  readonly schedulerPlugins: ReadonlyMap<string, SchedulerPlugin>;
   readonly providers: ProviderRegistry;
   readonly providerContext: ProviderContext;
 }
@@ -89,14 +93,45 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   const { evaluated, providers, providerContext } = await evaluateSource(options);
   const scriptPlugins = await loadScriptPlugins(evaluated);
   const scriptSchemas = new Map<string, z.ZodType>([...scriptPlugins].map(([type, p]) => [type, p.configSchema]));
+  const schedulerPlugins = await loadSchedulerPlugins(evaluated);
+  const schedulerSchemas = new Map<string, z.ZodType>([...schedulerPlugins].map(([type, p]) => [type, p.configSchema]));
   const { model, warnings } = normaliseDefinition(evaluated, {
     tag: options.tag,
     with: options.with,
     strict: options.strict,
     scriptSchemas,
+    schedulerSchemas,
   });
   for (const w of warnings) warn(io, 'definition.warning', `${evaluated.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
 
+  await loadEnvProviderPlugins(model, providers, providerContext);
   const expanded = await expandEnv(model, options.envMode, providers, providerContext);
-  return { evaluated, model: expanded, warnings, scriptPlugins, providers, providerContext };
+  return { evaluated, model: expanded, warnings, scriptPlugins, schedulerPlugins, providers, providerContext };
+}
+
+/**
+ * `$providers` entries naming a plugin (a path or a package) are imported and registered under that spec, then
+ * created once with their options — in every env mode, so a bad option or a plugin that fails to start is reported
+ * with its path (`app.env.$providers[0]`) even by a show-definition that reads no value.
+ */
+async function loadEnvProviderPlugins(model: AnyAppModel, providers: ProviderRegistry, context: ProviderContext): Promise<void> {
+  const entries = model.containers.flatMap((c) =>
+    c.env_providers.map((p, i) => ({ type: p.type, options: p, path: `${c.name === 'app' ? 'app' : `sidecars.${c.name}`}.env.$providers[${i}]` })),
+  );
+  const builtin = new Set(providers.types());
+  await registerEnvProviderPlugins(providers, entries, model.root_path, model.file);
+  const issues: DefinitionIssue[] = [];
+  for (const entry of entries) {
+    if (builtin.has(entry.type) || !providers.get(entry.type)) continue;
+    const { type, ...providerOptions } = entry.options;
+    try {
+      providers.instance(type, providerOptions, context);
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+      issues.push({ severity: 'error', path: entry.path, message: e.message });
+    }
+  }
+  if (issues.length > 0) {
+    throw new DefinitionError(model.file, issues, { hint: 'Check the options the env provider plugin expects.' });
+  }
 }

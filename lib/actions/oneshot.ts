@@ -14,7 +14,7 @@ import { checkSecrets } from '../schedulers/ecs/secrets-check.js';
 import { buildTaskDefinition } from '../schedulers/ecs/task-definition.js';
 import { sleep as realSleep, systemClock } from '../util/sleep.js';
 import type { DefinitionSource } from './load-app.js';
-import { applyScriptSteps, planScripts, prepareApp, runHook } from './prepare.js';
+import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedPluginApp } from './prepare.js';
 
 export interface OneshotOptions {
   readonly source: DefinitionSource;
@@ -36,7 +36,7 @@ export type OneshotOutcome = { readonly dryRun: true; readonly plan: Plan } | ({
 
 export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> {
   const dryRun = options.dryRun ?? false;
-  const prepared = await prepareApp({
+  const preparedAny = await prepareApp({
     ...options.source,
     io: options.io,
     awsFor: options.awsFor,
@@ -47,6 +47,8 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     providerMode: dryRun ? 'check' : 'expand',
     envMode: dryRun ? 'check' : 'expand',
   });
+  if (preparedAny.kind === 'plugin') return pluginOneshot(preparedAny, options, dryRun);
+  const prepared = preparedAny;
   const { model, io } = prepared;
   const family = `${model.id}-oneshot`;
   // The app runs the given command; ECS gets it as an override, the dry-run plan shows it in the definition.
@@ -82,4 +84,15 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
   await runHook(prepared, 'oneshotFinished', model, { exitCode: result.exitCode });
   if (!options.noWait) info(io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
   return { dryRun: false, ...result };
+}
+
+/** oneshot through a scheduler plugin: its `oneshot` method runs the command and reports the exit code. */
+async function pluginOneshot(prepared: PreparedPluginApp, options: OneshotOptions, dryRun: boolean): Promise<OneshotOutcome> {
+  const result = await callScheduler(prepared, 'oneshot', (run) =>
+    run(prepared.model, { command: options.command, env: options.env ?? [], dryRun }),
+  );
+  if (dryRun) return { dryRun: true, plan: { steps: [] } };
+  info(prepared.io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
+  // There is no ECS task: cluster and task ARN are the scheduler's business.
+  return { dryRun: false, exitCode: result.exitCode, cluster: '', taskArn: '', stopped: false, containers: [] };
 }

@@ -11,7 +11,7 @@ import { describeLiveService, observeStatus, renderStatus, type StatusReport } f
 import { applyStopRemove, planRemove, planStop } from '../schedulers/ecs/stop-remove.js';
 import { sleep as realSleep, systemClock } from '../util/sleep.js';
 import type { DefinitionSource } from './load-app.js';
-import { applyScriptSteps, planScripts, prepareApp, runHook, type PreparedApp } from './prepare.js';
+import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedApp, type PreparedPluginApp } from './prepare.js';
 
 export interface ServiceOpOptions {
   readonly source: DefinitionSource;
@@ -21,7 +21,7 @@ export interface ServiceOpOptions {
   readonly signal?: AbortSignal;
 }
 
-function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp> {
+function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp | PreparedPluginApp> {
   return prepareApp({
     ...options.source,
     io: options.io,
@@ -36,6 +36,7 @@ function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<Pr
 
 export async function rollback(options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number }): Promise<Plan> {
   const prepared = await prepare(options, false);
+  if (prepared.kind === 'plugin') return pluginServiceOp(prepared, 'rollback', options);
   const { model, io } = prepared;
   const ecs = await prepared.aws.ecs();
   await runHook(prepared, 'rollbackStarting', model);
@@ -62,6 +63,7 @@ export async function rollback(options: ServiceOpOptions & { readonly to?: numbe
 
 export async function stop(options: ServiceOpOptions): Promise<Plan> {
   const prepared = await prepare(options, true);
+  if (prepared.kind === 'plugin') return pluginServiceOp(prepared, 'stop', options);
   const ecs = await prepared.aws.ecs();
   const service = await describeLiveService(ecs, prepared.model.scheduler.cluster, prepared.model.id);
   const plan = planStop(service, prepared.model);
@@ -72,6 +74,7 @@ export async function stop(options: ServiceOpOptions): Promise<Plan> {
 /** Scale to 0 and delete the service, then delete what the scripts own (target group, rules, DNS records…). */
 export async function remove(options: ServiceOpOptions): Promise<Plan> {
   const prepared = await prepare(options, false);
+  if (prepared.kind === 'plugin') return pluginServiceOp(prepared, 'remove', options);
   const { model } = prepared;
   const ecs = await prepared.aws.ecs();
   await runHook(prepared, 'removeStarting', model);
@@ -89,17 +92,34 @@ export async function remove(options: ServiceOpOptions): Promise<Plan> {
 }
 
 export interface StatusResult {
+  /** The ECS service's state; absent when it does not exist, and for a plugin scheduler. */
   readonly report?: StatusReport;
   readonly text: string;
+  /** True when a plugin scheduler answered (`text` is its status); such a status has no `report`. */
+  readonly fromPlugin?: boolean;
 }
 
 export async function status(options: ServiceOpOptions): Promise<StatusResult> {
   // hako's status loads no scripts; ours asks them only for extra lines (the load balancer section).
   const prepared = await prepare({ ...options, dryRun: true }, false);
+  if (prepared.kind === 'plugin') {
+    const text = await callScheduler(prepared, 'status', (statusOf) => statusOf(prepared.model));
+    return { text, fromPlugin: true };
+  }
   const ecs = await prepared.aws.ecs();
   const report = await observeStatus(ecs, prepared.model);
   if (!report) return { text: 'Unavailable' };
   const loadBalancerLines: string[] = [];
   for (const s of prepared.scripts) loadBalancerLines.push(...((await s.script.status?.(prepared.model)) ?? []).filter((l) => l !== 'Load balancer:'));
   return { report, text: renderStatus(report, { loadBalancerLines }) };
+}
+
+/**
+ * rollback, stop and remove through a scheduler plugin. The plugin applies (or, for dry runs, only reports) by
+ * itself, so there is no plan to return: an empty one keeps the commands' output shape.
+ */
+async function pluginServiceOp(prepared: PreparedPluginApp, command: 'rollback' | 'stop' | 'remove', options: ServiceOpOptions): Promise<Plan> {
+  const dryRun = options.dryRun ?? false;
+  await callScheduler(prepared, command, (run) => run(prepared.model, { dryRun }));
+  return { steps: [] };
 }

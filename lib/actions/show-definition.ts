@@ -1,6 +1,6 @@
 import { stringify as toYaml } from 'yaml';
 import type { AwsClients } from '../aws/ports.js';
-import type { AppModel } from '../definition/model.js';
+import type { AnyAppModel } from '../definition/model.js';
 import type { IoHost } from '../io/io-host.js';
 import { evaluateSource, loadApp, type DefinitionSource } from './load-app.js';
 
@@ -17,7 +17,7 @@ export interface ShowDefinitionOptions {
 }
 
 /** What `show-definition` prints of the model: everything but machine-specific paths. */
-export function printableModel(model: AppModel): Record<string, unknown> {
+export function printableModel(model: AnyAppModel): Record<string, unknown> {
   const { file: _file, root_path: _root, ...rest } = model;
   return rest;
 }

@@ -6,7 +6,7 @@ import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.
 import { warn } from '../io/io-host.js';
 import type { EnvProvider, ProviderContext } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { AppModel, Container } from './model.js';
+import type { AnyAppModel, AppModel, Container } from './model.js';
 
 export type EnvMode = 'expand' | 'check' | 'none';
 
@@ -39,7 +39,7 @@ export function tokenizeEnvValue(value: string): EnvToken[] {
  * `app.env.GREETING` / `sidecars.front.env.X`, listing every problem at once, with hako's message content.
  * Never includes resolved values in errors.
  */
-export async function expandEnv(model: AppModel, mode: EnvMode, registry: ProviderRegistry, context: ProviderContext): Promise<AppModel> {
+export async function expandEnv<M extends AnyAppModel = AppModel>(model: M, mode: EnvMode, registry: ProviderRegistry, context: ProviderContext): Promise<M> {
   if (mode === 'none') return model;
   const issues: DefinitionIssue[] = [];
   const containers: Container[] = [];

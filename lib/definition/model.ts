@@ -246,14 +246,21 @@ export interface PluginSchedulerModel {
   config: Record<string, unknown>;
 }
 
-export interface AppModelData {
+/** Either scheduler. ECS code receives `AppModel` (ECS only); code that serves both narrows with `isEcsApp`. */
+export type SchedulerModel = EcsSchedulerModel | PluginSchedulerModel;
+
+/**
+ * The model with its scheduler. The default (`EcsSchedulerModel`) is what every ECS planner and built-in script
+ * receives; `AppModelData<SchedulerModel>` is what normalisation produces once scheduler plugins are possible.
+ */
+export interface AppModelData<S extends SchedulerModel = EcsSchedulerModel> {
   /** Application id: the definition file name minus its last extension. Also the service name and family. */
   id: string;
   /** Absolute path of the definition file. */
   file: string;
   /** Directory of the definition file; provider paths and plugin modules resolve against it. */
   root_path: string;
-  scheduler: EcsSchedulerModel;
+  scheduler: S;
   /** `app` first, then the sidecars in hako's order (reference §2.7). Container definition order follows it. */
   containers: ContainerModel[];
   volumes: VolumeModel[];
@@ -265,7 +272,11 @@ export interface AppModelData {
   load_balancers: LoadBalancerBinding[];
 }
 
-export type AppModel = DeepReadonly<AppModelData>;
+export type AppModel<S extends SchedulerModel = EcsSchedulerModel> = DeepReadonly<AppModelData<S>>;
+/** A model whose scheduler may be ECS or a plugin's. */
+export type AnyAppModel = AppModel<SchedulerModel>;
+/** A model whose scheduler is a plugin's (`scheduler.type` is the plugin's spec). */
+export type PluginAppModel = AppModel<PluginSchedulerModel>;
 export type Container = DeepReadonly<ContainerModel>;
 export type EcsScheduler = DeepReadonly<EcsSchedulerModel>;
 

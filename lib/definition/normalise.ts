@@ -12,6 +12,8 @@ import type {
   AutoscalingConfig,
   ContainerModel,
   EcsSchedulerModel,
+  PluginSchedulerModel,
+  SchedulerModel,
   ScriptEntry,
   ServiceDiscoveryEntry,
   VolumeModel,
@@ -38,10 +40,15 @@ export interface NormaliseOptions {
    * entry whose type is not here is an error "no plugin for script type X" with its path.
    */
   scriptSchemas: ReadonlyMap<string, z.ZodType>;
+  /**
+   * Config schemas of the scheduler plugins available, by `scheduler.type`. Without them only `ecs` is accepted,
+   * and the result's model is an ECS one.
+   */
+  schedulerSchemas?: ReadonlyMap<string, z.ZodType>;
 }
 
-export interface NormaliseResult {
-  model: AppModel;
+export interface NormaliseResult<S extends SchedulerModel = EcsSchedulerModel> {
+  model: AppModel<S>;
   warnings: DefinitionIssue[];
 }
 
@@ -224,10 +231,18 @@ function scriptConfig(type: string, config: Record<string, unknown>, schemas: No
   return schema ? withoutUnknownKeys(schema, cleaned) : cleaned;
 }
 
+/** A plugin scheduler's config as its plugin will receive it: the same cleaning as a script's. */
+function buildPluginScheduler(raw: unknown, schema: z.ZodType | undefined): PluginSchedulerModel {
+  const { type, ...rest } = raw as { type: string } & Record<string, unknown>;
+  const cleaned = dropNulls(rest);
+  return { type, config: schema ? withoutUnknownKeys(schema, cleaned) : cleaned };
+}
+
 /** `scheduler.elb_v2` is the `alb` script written the hako way: it becomes the first script entry. */
 function buildScripts(definition: DefinitionInput, schemas: NormaliseOptions['scriptSchemas']): ScriptEntry[] {
   const entries: ScriptEntry[] = [];
-  const elbV2 = definition.scheduler.elb_v2;
+  // A plugin scheduler's keys are its own: an `elb_v2` there means whatever the plugin says it means.
+  const elbV2 = definition.scheduler.type === 'ecs' ? definition.scheduler.elb_v2 : undefined;
   if (elbV2) {
     const config = scriptConfig('alb', elbV2, schemas);
     if (definition.scheduler.network_mode === 'awsvpc' && config['target_type'] === undefined) config['target_type'] = 'ip';
@@ -262,9 +277,15 @@ function deepFreeze<T>(value: T): T {
 /**
  * Validates and normalises an evaluated definition into the read-only AppModel (defaults applied, container set
  * resolved, `elb_v2` turned into an `alb` script). Pure. Throws a DefinitionError listing every problem (errors
- * and warnings) when there is any error; otherwise returns the model and the warnings.
+ * and warnings) when there is any error; otherwise returns the model and the warnings. Given `schedulerSchemas`,
+ * the model's scheduler may be a plugin's.
  */
-export function normaliseDefinition(evaluated: EvaluatedDefinition, options: NormaliseOptions): NormaliseResult {
+export function normaliseDefinition(
+  evaluated: EvaluatedDefinition,
+  options: NormaliseOptions & { schedulerSchemas: ReadonlyMap<string, z.ZodType> },
+): NormaliseResult<SchedulerModel>;
+export function normaliseDefinition(evaluated: EvaluatedDefinition, options: NormaliseOptions): NormaliseResult;
+export function normaliseDefinition(evaluated: EvaluatedDefinition, options: NormaliseOptions): NormaliseResult<SchedulerModel> {
   const result = validateDefinition(evaluated.raw, options);
   if (result.errors.length > 0 || result.definition === undefined) {
     throw new DefinitionError(evaluated.file, [...result.errors, ...result.warnings], {
@@ -272,11 +293,16 @@ export function normaliseDefinition(evaluated: EvaluatedDefinition, options: Nor
     });
   }
   const definition = result.definition;
-  const model: AppModelData = {
+  const schedulerType = definition.scheduler.type;
+  const model: AppModelData<SchedulerModel> = {
     id: evaluated.appId,
     file: evaluated.file,
     root_path: evaluated.rootPath,
-    scheduler: buildScheduler(definition.scheduler),
+    // Validation accepted a non-ecs type only when a plugin's schema was given for it.
+    scheduler:
+      schedulerType === 'ecs'
+        ? buildScheduler(definition.scheduler)
+        : buildPluginScheduler(definition.scheduler, options.schedulerSchemas?.get(schedulerType)),
     containers: buildContainers(definition, options),
     volumes: Object.entries(definition.volumes ?? {}).map(([name, v]) => buildVolume(name, v)),
     scripts: buildScripts(definition, options.scriptSchemas),

@@ -5,7 +5,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
-import { ProviderError } from '../errors.js';
+import { HakoError, ProviderError } from '../errors.js';
 import type { EnvProvider, ProviderContext, ProviderPlugin } from './provider.js';
 
 export class ProviderRegistry {
@@ -28,6 +28,15 @@ export class ProviderRegistry {
    */
   revealedValues(): ReadonlyMap<string, string> {
     return this.#revealed;
+  }
+
+  /**
+   * Adds a plugin under `type` (for `$providers` plugins: the spec the definition wrote, which may differ from the
+   * plugin's own `type`). Registering a taken type is a ProviderError.
+   */
+  register(type: string, plugin: ProviderPlugin): void {
+    if (this.#plugins.has(type)) throw new ProviderError(type, `Env provider type '${type}' is registered twice`);
+    this.#plugins.set(type, plugin);
   }
 
   get(type: string): ProviderPlugin | undefined {
@@ -65,7 +74,15 @@ export class ProviderRegistry {
         hint: `Check the options of the '${type}' provider (given ${JSON.stringify(options)}).`,
       });
     }
-    const created = withCachedAnswers(plugin.create(parsed.data, context), type, (name, value) => this.#revealed.set(value, name));
+    let inner: EnvProvider;
+    try {
+      inner = plugin.create(parsed.data, context);
+    } catch (cause) {
+      if (cause instanceof HakoError) throw cause;
+      // A third-party plugin's own failure: report it as the provider's, not as an internal error with a stack.
+      throw new ProviderError(type, `${type} provider failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    const created = withCachedAnswers(inner, type, (name, value) => this.#revealed.set(value, name));
     this.#instances.set(key, created);
     return created;
   }
@@ -112,6 +129,16 @@ function knownOptions(schema: z.ZodType): string[] {
   return shape && typeof shape === 'object' ? Object.keys(shape) : [];
 }
 
+/** A provider's own failure (not one of ours) becomes a ProviderError naming it, so users see no stack trace. */
+async function asProviderError<T>(type: string, method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    if (cause instanceof HakoError) throw cause;
+    throw new ProviderError(type, `${type} provider failed in ${method}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /**
  * Wraps a provider so each name is asked at most once per run. Names a provider did not know are remembered as
  * absent. `askKeys` stays absent when the provider has none: callers test for it to decide whether they can
@@ -124,7 +151,7 @@ function withCachedAnswers(inner: EnvProvider, type: string, onValue: (name: str
   const ask = async (names: readonly string[]): Promise<Record<string, string>> => {
     const missing = [...new Set(names)].filter((n) => !values.has(n));
     if (missing.length > 0) {
-      const answer = await inner.ask(missing);
+      const answer = await asProviderError(type, 'ask', () => inner.ask(missing));
       for (const name of missing) {
         const value = Object.hasOwn(answer, name) ? answer[name] : undefined;
         if (value !== undefined && typeof value !== 'string') {
@@ -149,7 +176,7 @@ function withCachedAnswers(inner: EnvProvider, type: string, onValue: (name: str
     provider.askKeys = async (names: readonly string[]): Promise<string[]> => {
       const missing = [...new Set(names)].filter((n) => !exists.has(n));
       if (missing.length > 0) {
-        const found = new Set(await innerAskKeys(missing));
+        const found = new Set(await asProviderError(type, 'askKeys', () => innerAskKeys(missing)));
         for (const name of missing) exists.set(name, found.has(name));
       }
       return [...new Set(names)].filter((n) => exists.get(n) === true);

@@ -14,6 +14,11 @@ export interface ValidateOptions {
   readonly strict?: boolean;
   readonly with?: readonly string[];
   readonly scriptSchemas: ReadonlyMap<string, z.ZodType>;
+  /**
+   * Config schemas of the scheduler plugins available, by `scheduler.type`. A type other than `ecs` that is not
+   * here is an error "no plugin for scheduler type X".
+   */
+  readonly schedulerSchemas?: ReadonlyMap<string, z.ZodType>;
 }
 
 export interface ValidationResult {
@@ -68,6 +73,17 @@ function validateElbV2(raw: Obj, options: ValidateOptions, issues: DefinitionIss
   }
 }
 
+/** A plugin scheduler's keys (all but `type`) against the plugin's schema, with `scheduler.<key>` paths. */
+function validatePluginScheduler(scheduler: Obj, schema: z.ZodType, options: ValidateOptions): DefinitionIssue[] {
+  const { type: _type, ...rest } = scheduler;
+  const config = dropNulls(rest);
+  const parsed = schema.safeParse(withoutUnknownKeys(schema, config), { reportInput: true });
+  return [
+    ...(parsed.success ? [] : zodIssuesToDefinitionIssues(parsed.error.issues, 'scheduler')),
+    ...findUnknownKeys(schema, config, { prefix: 'scheduler', strict: options.strict ?? false }),
+  ];
+}
+
 function validateWith(raw: Obj, names: readonly string[] | undefined): DefinitionIssue[] {
   if (names === undefined) return [];
   const key = sidecarsKey(raw);
@@ -101,7 +117,9 @@ export function validateDefinition(raw: unknown, options: ValidateOptions): Vali
   const schedulerType = isObject(raw['scheduler']) ? raw['scheduler']['type'] : undefined;
   const pluginScheduler = typeof schedulerType === 'string' && schedulerType !== '' && schedulerType !== 'ecs';
   if (pluginScheduler) {
-    issues.push(error(formatPath(['scheduler', 'type']), `no plugin for scheduler type "${schedulerType}"`));
+    const schedulerSchema = options.schedulerSchemas?.get(schedulerType);
+    if (schedulerSchema) issues.push(...validatePluginScheduler(raw['scheduler'] as Obj, schedulerSchema, options));
+    else issues.push(error(formatPath(['scheduler', 'type']), `no plugin for scheduler type "${schedulerType}"`));
   }
   const schema = pluginScheduler ? definitionWithPluginSchedulerSchema : definitionSchema;
   const parsed = schema.safeParse(input, { reportInput: true });
