@@ -4,7 +4,7 @@
  * (log groups) first; load balancers and DNS are for services, and those scripts plan nothing for oneshot.
  */
 import type { AwsClients } from '../aws/ports.js';
-import { info, type IoHost } from '../io/io-host.js';
+import { info, warn, type IoHost } from '../io/io-host.js';
 import type { Plan } from '../plan/plan.js';
 import { compareTaskDefinition } from '../schedulers/ecs/compare.js';
 import { registerOneshotTaskDefinition, runOneshot, type OneshotResult } from '../schedulers/ecs/oneshot.js';
@@ -51,6 +51,14 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
   const prepared = preparedAny;
   const { model, io } = prepared;
   const family = `${model.id}-oneshot`;
+  // hako's S3 task notifications and ASG scale-out are not implemented yet. Waiting by polling DescribeTasks works
+  // everywhere, so say what is ignored instead of failing a oneshot that would otherwise run fine.
+  if (model.scheduler.oneshot_notification_prefix) {
+    warn(io, 'ecs.oneshot.notification-unsupported', 'scheduler.oneshot_notification_prefix is not supported yet: waiting for the task by polling DescribeTasks instead');
+  }
+  if (model.scheduler.autoscaling_group_for_oneshot) {
+    warn(io, 'ecs.oneshot.scale-out-unsupported', 'scheduler.autoscaling_group_for_oneshot is not supported yet: hako will not scale the group out when the task cannot be placed');
+  }
   // The app runs the given command; ECS gets it as an override, the dry-run plan shows it in the definition.
   await runHook(prepared, 'oneshotStarting', model);
   const scriptSteps = await planScripts(prepared, 'oneshot');
