@@ -11,8 +11,10 @@
 import type { IoHost } from '../io/io-host.js';
 import { debug } from '../io/io-host.js';
 import type {
+  ApplicationAutoScalingApi,
   AwsClients,
   AwsPorts,
+  CloudWatchApi,
   Ec2Api,
   EcsApi,
   Elbv2Api,
@@ -20,6 +22,7 @@ import type {
   Route53Api,
   S3Api,
   SecretsManagerApi,
+  ServiceDiscoveryApi,
   SsmApi,
 } from './ports.js';
 import { bindPort, type CallListener, type SdkClient } from './bind-port.js';
@@ -114,6 +117,23 @@ const LOGS_METHODS: Record<keyof LogsApi, true> = { describeLogGroups: true, cre
 const EC2_METHODS: Record<keyof Ec2Api, true> = { describeSubnets: true, describeSecurityGroups: true, describeVpcs: true };
 const SSM_METHODS: Record<keyof SsmApi, true> = { getParameters: true };
 const SECRETS_MANAGER_METHODS: Record<keyof SecretsManagerApi, true> = { getSecretValue: true };
+const APPLICATION_AUTO_SCALING_METHODS: Record<keyof ApplicationAutoScalingApi, true> = {
+  describeScalableTargets: true,
+  describeScalingPolicies: true,
+  registerScalableTarget: true,
+  putScalingPolicy: true,
+};
+const CLOUD_WATCH_METHODS: Record<keyof CloudWatchApi, true> = { describeAlarms: true, putMetricAlarm: true };
+const SERVICE_DISCOVERY_METHODS: Record<keyof ServiceDiscoveryApi, true> = {
+  getNamespace: true,
+  listServices: true,
+  getService: true,
+  getOperation: true,
+  listInstances: true,
+  createService: true,
+  updateService: true,
+  deleteService: true,
+};
 
 // Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
 const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
@@ -159,6 +179,21 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     service: 'SecretsManager',
     methods: SECRETS_MANAGER_METHODS,
     load: async () => sdk(await import('@aws-sdk/client-secrets-manager'), 'SecretsManagerClient'),
+  },
+  applicationAutoScaling: {
+    service: 'ApplicationAutoScaling',
+    methods: APPLICATION_AUTO_SCALING_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-application-auto-scaling'), 'ApplicationAutoScalingClient'),
+  },
+  cloudWatch: {
+    service: 'CloudWatch',
+    methods: CLOUD_WATCH_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-cloudwatch'), 'CloudWatchClient'),
+  },
+  serviceDiscovery: {
+    service: 'ServiceDiscovery',
+    methods: SERVICE_DISCOVERY_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-servicediscovery'), 'ServiceDiscoveryClient'),
   },
 };
 
@@ -227,5 +262,8 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     ec2: (region) => port('ec2', region),
     ssm: (region) => port('ssm', region),
     secretsManager: (region) => port('secretsManager', region),
+    applicationAutoScaling: (region) => port('applicationAutoScaling', region),
+    cloudWatch: (region) => port('cloudWatch', region),
+    serviceDiscovery: (region) => port('serviceDiscovery', region),
   };
 }

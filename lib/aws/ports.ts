@@ -14,8 +14,12 @@ import type * as logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as ssm from '@aws-sdk/client-ssm';
 import type * as secretsManager from '@aws-sdk/client-secrets-manager';
 import type * as ec2 from '@aws-sdk/client-ec2';
+import type * as serviceDiscovery from '@aws-sdk/client-servicediscovery';
+import type * as appAutoScaling from '@aws-sdk/client-application-auto-scaling';
+import type * as cloudWatch from '@aws-sdk/client-cloudwatch';
 
-export type { ecs, elbv2, route53, s3, logs, ssm, secretsManager, ec2 };
+export type { ecs, elbv2, route53, s3, logs, ssm, secretsManager, ec2, serviceDiscovery };
+export type { appAutoScaling, cloudWatch };
 
 export interface EcsApi {
   describeServices(input: ecs.DescribeServicesCommandInput): Promise<ecs.DescribeServicesCommandOutput>;
@@ -163,6 +167,55 @@ export interface Ec2Api {
 
 export const EC2_MUTATING_METHODS = [] as const satisfies readonly (keyof Ec2Api)[];
 
+/** Cloud Map, for `scheduler.service_discovery` (hako §4.16, §4.11). */
+export interface ServiceDiscoveryApi {
+  getNamespace(input: serviceDiscovery.GetNamespaceCommandInput): Promise<serviceDiscovery.GetNamespaceCommandOutput>;
+  listServices(input: serviceDiscovery.ListServicesCommandInput): Promise<serviceDiscovery.ListServicesCommandOutput>;
+  getService(input: serviceDiscovery.GetServiceCommandInput): Promise<serviceDiscovery.GetServiceCommandOutput>;
+  getOperation(input: serviceDiscovery.GetOperationCommandInput): Promise<serviceDiscovery.GetOperationCommandOutput>;
+  /** Status shows each registry's instance count (hako §4.10). */
+  listInstances(input: serviceDiscovery.ListInstancesCommandInput): Promise<serviceDiscovery.ListInstancesCommandOutput>;
+  // Mutating calls.
+  createService(input: serviceDiscovery.CreateServiceCommandInput): Promise<serviceDiscovery.CreateServiceCommandOutput>;
+  updateService(input: serviceDiscovery.UpdateServiceCommandInput): Promise<serviceDiscovery.UpdateServiceCommandOutput>;
+  deleteService(input: serviceDiscovery.DeleteServiceCommandInput): Promise<serviceDiscovery.DeleteServiceCommandOutput>;
+}
+
+export const SERVICE_DISCOVERY_MUTATING_METHODS = [
+  'createService',
+  'updateService',
+  'deleteService',
+] as const satisfies readonly (keyof ServiceDiscoveryApi)[];
+
+/** Application Auto Scaling for the ECS service's desired count (hako §4.15). */
+export interface ApplicationAutoScalingApi {
+  describeScalableTargets(
+    input: appAutoScaling.DescribeScalableTargetsCommandInput,
+  ): Promise<appAutoScaling.DescribeScalableTargetsCommandOutput>;
+  describeScalingPolicies(
+    input: appAutoScaling.DescribeScalingPoliciesCommandInput,
+  ): Promise<appAutoScaling.DescribeScalingPoliciesCommandOutput>;
+  // Mutating calls.
+  registerScalableTarget(
+    input: appAutoScaling.RegisterScalableTargetCommandInput,
+  ): Promise<appAutoScaling.RegisterScalableTargetCommandOutput>;
+  putScalingPolicy(input: appAutoScaling.PutScalingPolicyCommandInput): Promise<appAutoScaling.PutScalingPolicyCommandOutput>;
+}
+
+export const APPLICATION_AUTO_SCALING_MUTATING_METHODS = [
+  'registerScalableTarget',
+  'putScalingPolicy',
+] as const satisfies readonly (keyof ApplicationAutoScalingApi)[];
+
+/** CloudWatch alarms that trigger StepScaling policies. */
+export interface CloudWatchApi {
+  describeAlarms(input: cloudWatch.DescribeAlarmsCommandInput): Promise<cloudWatch.DescribeAlarmsCommandOutput>;
+  // Mutating calls.
+  putMetricAlarm(input: cloudWatch.PutMetricAlarmCommandInput): Promise<cloudWatch.PutMetricAlarmCommandOutput>;
+}
+
+export const CLOUD_WATCH_MUTATING_METHODS = ['putMetricAlarm'] as const satisfies readonly (keyof CloudWatchApi)[];
+
 /**
  * Every port hako may need, created lazily: a getter builds its SDK client (with a dynamic import) on first use,
  * once per (service, region). `region` overrides the default region for resources that live elsewhere (an SSM
@@ -178,6 +231,9 @@ export interface AwsClients {
   ec2(region?: string): Promise<Ec2Api>;
   ssm(region?: string): Promise<SsmApi>;
   secretsManager(region?: string): Promise<SecretsManagerApi>;
+  serviceDiscovery(region?: string): Promise<ServiceDiscoveryApi>;
+  applicationAutoScaling(region?: string): Promise<ApplicationAutoScalingApi>;
+  cloudWatch(region?: string): Promise<CloudWatchApi>;
 }
 
 /** The port type each `AwsClients` getter returns, by getter name. */
@@ -190,6 +246,9 @@ export interface AwsPorts {
   ec2: Ec2Api;
   ssm: SsmApi;
   secretsManager: SecretsManagerApi;
+  serviceDiscovery: ServiceDiscoveryApi;
+  applicationAutoScaling: ApplicationAutoScalingApi;
+  cloudWatch: CloudWatchApi;
 }
 
 /** Mutating method names per port, for guards and dry-run fakes. */
@@ -202,4 +261,7 @@ export const MUTATING_METHODS: { readonly [K in keyof AwsPorts]: readonly (keyof
   ec2: EC2_MUTATING_METHODS,
   ssm: SSM_MUTATING_METHODS,
   secretsManager: SECRETS_MANAGER_MUTATING_METHODS,
+  serviceDiscovery: SERVICE_DISCOVERY_MUTATING_METHODS,
+  applicationAutoScaling: APPLICATION_AUTO_SCALING_MUTATING_METHODS,
+  cloudWatch: CLOUD_WATCH_MUTATING_METHODS,
 };

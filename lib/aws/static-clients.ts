@@ -29,6 +29,9 @@ export function awsClientsFromPorts(ports: Partial<AwsPorts>): AwsClients {
     ec2: () => get('ec2'),
     ssm: () => get('ssm'),
     secretsManager: () => get('secretsManager'),
+    applicationAutoScaling: () => get('applicationAutoScaling'),
+    cloudWatch: () => get('cloudWatch'),
+    serviceDiscovery: () => get('serviceDiscovery'),
   };
 }
 
@@ -60,5 +63,8 @@ export function readOnlyAwsClients(clients: AwsClients): AwsClients {
     ec2: async (region) => readOnlyPort('ec2', await clients.ec2(region)),
     ssm: async (region) => readOnlyPort('ssm', await clients.ssm(region)),
     secretsManager: async (region) => readOnlyPort('secretsManager', await clients.secretsManager(region)),
+    applicationAutoScaling: async (region) => readOnlyPort('applicationAutoScaling', await clients.applicationAutoScaling(region)),
+    cloudWatch: async (region) => readOnlyPort('cloudWatch', await clients.cloudWatch(region)),
+    serviceDiscovery: async (region) => readOnlyPort('serviceDiscovery', await clients.serviceDiscovery(region)),
   };
 }

@@ -129,7 +129,7 @@ function clients(byRegion: Record<string, FakeLogs>): () => AwsClients {
       if (!fake) throw new Error(`no logs client expected for region ${String(region)}`);
       return fake;
     },
-  } as AwsClients;
+  } as Partial<AwsClients> as AwsClients;
   return () => aws;
 }
 

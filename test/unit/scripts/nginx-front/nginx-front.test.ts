@@ -264,7 +264,7 @@ function clients(s3: FakeS3, regions: (string | undefined)[] = []): () => AwsCli
       regions.push(region);
       return s3;
     },
-  } as AwsClients;
+  } as Partial<AwsClients> as AwsClients;
   return () => aws;
 }
 
