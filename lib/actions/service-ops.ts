@@ -9,7 +9,9 @@ import type { Plan } from '../plan/plan.js';
 import { applyRollback, observeRollback, planRollback } from '../schedulers/ecs/rollback.js';
 import { describeLiveService, observeStatus, renderStatus, type StatusReport } from '../schedulers/ecs/status.js';
 import { applyStopRemove, planRemove, planStop } from '../schedulers/ecs/stop-remove.js';
-import { sleep as realSleep, systemClock } from '../util/sleep.js';
+import { applyServiceDiscoverySteps } from '../schedulers/ecs/service-discovery-apply.js';
+import { hasServiceRegistries, observeSdRemoval, observeSdStatus, planSdRemoval } from '../schedulers/ecs/service-discovery-ops.js';
+import { sleep as realSleep, systemClock, type Sleep } from '../util/sleep.js';
 import type { DefinitionSource } from './load-app.js';
 import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedApp, type PreparedPluginApp } from './prepare.js';
 
@@ -19,6 +21,8 @@ export interface ServiceOpOptions {
   readonly awsFor: (region: string | undefined) => () => AwsClients;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
+  /** Pauses between retries (deleting Cloud Map services); injectable for tests. */
+  readonly sleep?: Sleep;
 }
 
 function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp | PreparedPluginApp> {
@@ -80,12 +84,27 @@ export async function remove(options: ServiceOpOptions): Promise<Plan> {
   await runHook(prepared, 'removeStarting', model);
   const service = await describeLiveService(ecs, model.scheduler.cluster, model.id);
   const ecsPlan = planRemove(service, model);
+  // The Cloud Map services the live service registers into (not the definition's: those may have changed).
+  const sdApi = hasServiceRegistries(service) ? await prepared.aws.serviceDiscovery() : undefined;
+  const sdObserved = sdApi === undefined ? undefined : await observeSdRemoval(sdApi, service);
+  for (const id of sdObserved?.missing ?? []) {
+    info(options.io, 'service-discovery.missing', `Service discovery service ${id} doesn't exist`, { id });
+  }
+  const sdPlan: Plan = sdObserved === undefined ? { steps: [] } : planSdRemoval(sdObserved);
   // Scripts plan their deletions up front so a dry run shows everything; they apply after the service is gone
   // (a target group cannot be deleted while a service still uses it).
   const scriptSteps = await planScripts(prepared, 'remove');
-  const plan: Plan = { steps: [...ecsPlan.steps, ...scriptSteps.steps] };
+  const plan: Plan = { steps: [...ecsPlan.steps, ...sdPlan.steps, ...scriptSteps.steps] };
   if (options.dryRun) return plan;
   await applyStopRemove({ ecs, io: options.io }, ecsPlan);
+  if (sdApi !== undefined && sdPlan.steps.length > 0) {
+    await applyServiceDiscoverySteps(sdPlan.steps, {
+      serviceDiscovery: sdApi,
+      io: options.io,
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
   await applyScriptSteps(prepared, scriptSteps);
   await runHook(prepared, 'afterRemove', model);
   return plan;
@@ -109,6 +128,9 @@ export async function status(options: ServiceOpOptions): Promise<StatusResult> {
   const ecs = await prepared.aws.ecs();
   const report = await observeStatus(ecs, prepared.model);
   if (!report) return { text: 'Unavailable' };
+  if (report.serviceRegistries.length > 0) {
+    report.serviceDiscovery = await observeSdStatus(await prepared.aws.serviceDiscovery(), report.serviceRegistries);
+  }
   const loadBalancerLines: string[] = [];
   for (const s of prepared.scripts) loadBalancerLines.push(...((await s.script.status?.(prepared.model)) ?? []).filter((l) => l !== 'Load balancer:'));
   return { report, text: renderStatus(report, { loadBalancerLines }) };

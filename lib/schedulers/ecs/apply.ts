@@ -19,6 +19,8 @@ export interface EcsApplyContext {
   io: IoHost;
   /** Looks up a target group's ARN by name (the `alb` script may have created it earlier in this apply). */
   resolveTargetGroupArn?(name: string): Promise<string>;
+  /** ARNs of Cloud Map services created earlier in this apply, by `registryKey` (see `applyServiceDiscoverySteps`). */
+  registryArns?: ReadonlyMap<string, string>;
 }
 
 export interface EcsApplyResult {
@@ -83,7 +85,7 @@ export async function applyEcsSteps(steps: readonly Step[], ctx: EcsApplyContext
           }
           targetGroupArns.set(lb.targetGroupName, await ctx.resolveTargetGroupArn(lb.targetGroupName));
         }
-        const input = resolveCreateServiceInput(p, result.registeredArn, targetGroupArns);
+        const input = resolveCreateServiceInput(p, result.registeredArn, targetGroupArns, ctx.registryArns);
         const res = await api.createService(input);
         const service = res.service;
         if (!service) throw new HakoError('CreateService returned no service', 'ECS_UNEXPECTED_RESPONSE');
@@ -96,7 +98,7 @@ export async function applyEcsSteps(steps: readonly Step[], ctx: EcsApplyContext
       }
       case 'update-service': {
         const p = payloadOf(step, kind);
-        const input = resolveUpdateServiceInput(p, result.registeredArn);
+        const input = resolveUpdateServiceInput(p, result.registeredArn, ctx.registryArns);
         const res = await api.updateService(input);
         const service = res.service;
         if (!service) throw new HakoError('UpdateService returned no service', 'ECS_UNEXPECTED_RESPONSE');

@@ -209,6 +209,7 @@ export type ServiceLike = Pick<
   | 'enableExecuteCommand'
   | 'placementConstraints'
   | 'placementStrategy'
+  | 'serviceRegistries'
 >;
 
 /** The comparable shape of a service (request or live). Members are absent when the source lacks them. */
@@ -255,5 +256,16 @@ export function serviceShape(s: ServiceLike): Shape {
         type: p.type,
         field: p.field === undefined || p.field.includes(':') ? p.field : p.field.toLowerCase(),
       })),
+    // §3.10.3: unordered; a request leaves the member out when it keeps the registries (see compare.ts).
+    service_registries:
+      s.serviceRegistries &&
+      sortUnordered(
+        s.serviceRegistries.map((r) => ({
+          registry_arn: r.registryArn,
+          container_name: r.containerName,
+          container_port: r.containerPort,
+          port: r.port,
+        })),
+      ),
   };
 }

@@ -4,19 +4,24 @@
  */
 import type { ecs } from '../../aws/ports.js';
 import type { AppModel, Container } from '../../definition/model.js';
-import { DefinitionError, type DefinitionIssue } from '../../errors.js';
+import { DefinitionError, HakoError, type DefinitionIssue } from '../../errors.js';
 import type { Plan } from '../../plan/plan.js';
 import { pruneEmpty } from '../../plan/normalise-for-diff.js';
 import { compareServiceShapes, compareTaskDefinitionShapes } from './compare.js';
 import { serviceShape } from './compare-shapes.js';
 import type { EcsObserved } from './observe.js';
 import { buildCreateService, buildUpdateService, isDaemon } from './service-params.js';
-import { ECS_STEP_OWNER, type EcsStep, type LoadBalancerRef } from './steps.js';
+import { ECS_STEP_OWNER, type EcsStep, type LoadBalancerRef, type ServiceRegistryRef } from './steps.js';
 import { buildTaskDefinition } from './task-definition.js';
 
 export interface PlanEcsDeployOptions {
   /** Register a new revision even when nothing changed (`--force`). */
   readonly force: boolean;
+  /**
+   * The registries for `scheduler.service_discovery` (from `planServiceDiscovery`); required when it is configured.
+   * A registry without an ARN belongs to a Cloud Map service created earlier in the same apply.
+   */
+  readonly serviceRegistries?: readonly ServiceRegistryRef[];
 }
 
 export interface PlanTaskDefinitionOptions {
@@ -93,9 +98,6 @@ function checkSupported(model: AppModel): void {
       severity: 'error',
     });
   }
-  if (s.service_discovery !== undefined && s.service_discovery.length > 0) {
-    issues.push({ path: 'scheduler.service_discovery', message: 'service discovery is not supported yet', severity: 'error' });
-  }
   if (issues.length > 0) throw new DefinitionError(model.file, issues, { summary: `Cannot deploy ${model.id}` });
 }
 
@@ -107,8 +109,43 @@ function loadBalancerRefs(model: AppModel): LoadBalancerRef[] {
   }));
 }
 
-function creationShape(input: ecs.CreateServiceCommandInput, lbs: readonly LoadBalancerRef[], taskDefinition: string) {
-  const shape = serviceShape({ ...input, taskDefinition });
+/** What a plan shows for a registry ARN that only exists once the Cloud Map service is created. */
+export function pendingRegistryArn(ref: ServiceRegistryRef): string {
+  return `(known after apply: service discovery service ${ref.serviceName})`;
+}
+
+/** The registries as ECS will get them, with placeholders for ARNs known only at apply time (for comparing and showing). */
+function registriesForDisplay(refs: readonly ServiceRegistryRef[] | undefined): ecs.ServiceRegistry[] | undefined {
+  return refs?.map((r) => ({
+    registryArn: r.registryArn ?? pendingRegistryArn(r),
+    containerName: r.containerName,
+    containerPort: r.containerPort,
+    port: r.port,
+  }));
+}
+
+/**
+ * The registries to send: the configured ones; with none configured, `[]` only when the live service still has
+ * some (hako sends `[]` always, detaching them; we leave the member out when there is nothing to detach).
+ */
+function registriesFor(model: AppModel, options: PlanEcsDeployOptions, service: ecs.Service | undefined): readonly ServiceRegistryRef[] | undefined {
+  const configured = model.scheduler.service_discovery ?? [];
+  if (configured.length > 0) {
+    if (options.serviceRegistries === undefined) {
+      throw new HakoError('internal error: service discovery was not planned before the ECS service', 'INTERNAL');
+    }
+    return options.serviceRegistries;
+  }
+  return (service?.serviceRegistries ?? []).length > 0 ? [] : undefined;
+}
+
+function creationShape(
+  input: ecs.CreateServiceCommandInput,
+  lbs: readonly LoadBalancerRef[],
+  taskDefinition: string,
+  registries: readonly ServiceRegistryRef[] | undefined,
+) {
+  const shape = serviceShape({ ...input, taskDefinition, serviceRegistries: registriesForDisplay(registries) });
   return pruneEmpty({
     ...shape,
     platform_version: shape.platform_version === 'LATEST' ? undefined : shape.platform_version,
@@ -139,9 +176,11 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
   const resource = `service ${model.id} in cluster ${cluster}`;
   const service = observed.service;
 
+  const registries = registriesFor(model, options, service);
+
   if (service === undefined) {
     const lbs = loadBalancerRefs(model);
-    const input = buildCreateService(model, knownArn, lbs);
+    const input = buildCreateService(model, knownArn, lbs, registries ?? []);
     const count = input.desiredCount === undefined ? 'daemon' : `desired count ${input.desiredCount}`;
     const create: EcsStep<'create-service'> = {
       owner: ECS_STEP_OWNER,
@@ -149,14 +188,22 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
       action: 'create',
       resource,
       title: `Create service ${model.id} in cluster ${cluster} (${count})`,
-      after: creationShape(input, lbs, wouldBeArn),
-      payload: { input, taskDefinitionFromStep: fromStep, loadBalancers: lbs },
+      after: creationShape(input, lbs, wouldBeArn, registries),
+      payload: {
+        input,
+        taskDefinitionFromStep: fromStep,
+        loadBalancers: lbs,
+        ...(registries !== undefined && registries.length > 0 ? { serviceRegistries: registries } : {}),
+      },
     };
     return { steps: [tdStep, create] };
   }
 
-  const input = buildUpdateService(model, service, knownArn);
-  const cmp = compareServiceShapes({ ...input, taskDefinition: wouldBeArn }, service);
+  const input = buildUpdateService(model, service, knownArn, registries);
+  const cmp = compareServiceShapes(
+    { ...input, taskDefinition: wouldBeArn, ...(registries === undefined ? {} : { serviceRegistries: registriesForDisplay(registries) }) },
+    service,
+  );
   if (!cmp.changed && !fromStep) {
     const unchanged: EcsStep<'service-unchanged'> = {
       owner: ECS_STEP_OWNER,
@@ -183,6 +230,7 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
       taskDefinitionFromStep: fromStep,
       currentTaskDefinitionArn: service.taskDefinition ?? '',
       ...(service.desiredCount === undefined ? {} : { currentDesiredCount: service.desiredCount }),
+      ...(registries === undefined ? {} : { serviceRegistries: registries }),
     },
   };
   return { steps: [tdStep, update] };

@@ -3,7 +3,7 @@
  */
 import type { ecs } from '../../aws/ports.js';
 import type { AppModel, EcsScheduler } from '../../definition/model.js';
-import type { LoadBalancerRef } from './steps.js';
+import type { LoadBalancerRef, ServiceRegistryRef } from './steps.js';
 import { compact } from './task-definition.js';
 
 function deploymentConfiguration(s: EcsScheduler): ecs.DeploymentConfiguration | undefined {
@@ -63,9 +63,11 @@ export function buildCreateService(
   model: AppModel,
   taskDefinitionArn: string | undefined,
   loadBalancers: readonly LoadBalancerRef[],
+  serviceRegistries: readonly ServiceRegistryRef[] = [],
 ): ecs.CreateServiceCommandInput {
   const s = model.scheduler;
   const resolved = loadBalancers.every((lb) => lb.targetGroupArn !== undefined);
+  const registries = knownRegistries(serviceRegistries);
   return compact<ecs.CreateServiceCommandInput>({
     cluster: s.cluster,
     serviceName: model.id,
@@ -91,7 +93,19 @@ export function buildCreateService(
             containerPort: lb.containerPort,
           }))
         : undefined,
+    serviceRegistries: registries !== undefined && registries.length > 0 ? registries : undefined,
   });
+}
+
+/**
+ * The ECS registries when every ARN is known; undefined when one is only known at apply time (then
+ * `resolveServiceRegistries` in steps.ts fills them in).
+ */
+export function knownRegistries(refs: readonly ServiceRegistryRef[]): ecs.ServiceRegistry[] | undefined {
+  if (!refs.every((r) => r.registryArn !== undefined)) return undefined;
+  return refs.map((r) =>
+    compact<ecs.ServiceRegistry>({ registryArn: r.registryArn, containerName: r.containerName, containerPort: r.containerPort, port: r.port }),
+  );
 }
 
 /** A capacity provider strategy as a canonical, order-free key (absent weight/base mean 0 to ECS). */
@@ -114,6 +128,7 @@ export function buildUpdateService(
   model: AppModel,
   current: ecs.Service,
   taskDefinitionArn: string | undefined,
+  serviceRegistries?: readonly ServiceRegistryRef[],
 ): ecs.UpdateServiceCommandInput {
   const s = model.scheduler;
   const configured = capacityProviderStrategy(s);
@@ -137,5 +152,6 @@ export function buildUpdateService(
     enableExecuteCommand: s.enable_execute_command,
     placementConstraints: placementConstraints(s),
     placementStrategy: placementStrategy(s),
+    serviceRegistries: serviceRegistries === undefined ? undefined : knownRegistries(serviceRegistries),
   });
 }

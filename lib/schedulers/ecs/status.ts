@@ -1,6 +1,7 @@
 /**
  * `hako status`: what the service is doing now — deployments, tasks, recent events — read-only.
  */
+import { renderSdStatus, type SdStatusEntry } from './service-discovery-ops.js';
 import type { EcsApi, ecs } from '../../aws/ports.js';
 import { shortTaskDefinition } from './rollback.js';
 import { formatEventTime } from './wait.js';
@@ -64,6 +65,8 @@ export interface StatusReport {
   /** Whether the definition configures autoscaling (activities are not read yet). */
   autoscaling: boolean;
   serviceRegistries: string[];
+  /** The Cloud Map services behind `serviceRegistries`, when they were read (`hako status` reads them). */
+  serviceDiscovery?: SdStatusEntry[];
 }
 
 const EVENTS_SHOWN = 10;
@@ -157,6 +160,8 @@ export interface RenderStatusOptions {
   loadBalancerLines?: readonly string[];
 }
 
+export type { SdStatusEntry };
+
 /** The report in hako's layout (§4.10), ending with a newline. */
 export function renderStatus(report: StatusReport, options: RenderStatusOptions = {}): string {
   const lines: string[] = [];
@@ -183,7 +188,8 @@ export function renderStatus(report: StatusReport, options: RenderStatusOptions 
   if (report.serviceRegistries.length === 0) lines.push('Service Discovery: No');
   else {
     lines.push('Service Discovery:');
-    for (const r of report.serviceRegistries) lines.push(`  ${r}`);
+    if (report.serviceDiscovery !== undefined) lines.push(...renderSdStatus(report.serviceDiscovery));
+    else for (const r of report.serviceRegistries) lines.push(`  ${r}`);
   }
   return `${lines.join('\n')}\n`;
 }

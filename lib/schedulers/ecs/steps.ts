@@ -42,6 +42,42 @@ export interface LoadBalancerRef {
   readonly containerPort: number;
 }
 
+/**
+ * A Cloud Map registry for the service (`scheduler.service_discovery`) whose service ARN may be unknown until
+ * apply (the Cloud Map service is created earlier in the same apply). `registryArn` is set when already known.
+ */
+export interface ServiceRegistryRef {
+  /** The Cloud Map service's name and namespace: the key its ARN is looked up by (`registryKey`). */
+  readonly serviceName: string;
+  readonly namespaceId: string;
+  readonly registryArn?: string;
+  readonly containerName?: string;
+  readonly containerPort?: number;
+  readonly port?: number;
+}
+
+/** The key under which the applier hands over the ARN of a Cloud Map service created in this apply. */
+export function registryKey(namespaceId: string, serviceName: string): string {
+  return `${namespaceId}/${serviceName}`;
+}
+
+/** The ECS `serviceRegistries` for the refs, each ARN taken from the ref or from `registryArns`. */
+export function resolveServiceRegistries(
+  refs: readonly ServiceRegistryRef[],
+  registryArns: ReadonlyMap<string, string>,
+): ecs.ServiceRegistry[] {
+  return refs.map((r) => {
+    const registryArn = r.registryArn ?? registryArns.get(registryKey(r.namespaceId, r.serviceName));
+    if (!registryArn) throw new UnresolvedSlotError(`service discovery service ${r.serviceName} has no ARN`);
+    return {
+      registryArn,
+      ...(r.containerName === undefined ? {} : { containerName: r.containerName }),
+      ...(r.containerPort === undefined ? {} : { containerPort: r.containerPort }),
+      ...(r.port === undefined ? {} : { port: r.port }),
+    };
+  });
+}
+
 /** Create the service (action `create`). */
 export interface CreateServicePayload {
   /** Complete except `taskDefinition` (when `taskDefinitionFromStep`) and `loadBalancers` (see below). */
@@ -50,6 +86,8 @@ export interface CreateServicePayload {
   readonly taskDefinitionFromStep: boolean;
   /** Resolved into `input.loadBalancers` at apply time; empty when the service has no load balancer. */
   readonly loadBalancers: readonly LoadBalancerRef[];
+  /** Resolved into `input.serviceRegistries` at apply time; absent without service discovery. */
+  readonly serviceRegistries?: readonly ServiceRegistryRef[];
 }
 
 /** Update the service (action `update`). */
@@ -62,6 +100,8 @@ export interface UpdateServicePayload {
   readonly currentTaskDefinitionArn: string;
   /** The service's desired count before this deploy (for rollback and for messages). */
   readonly currentDesiredCount?: number;
+  /** Resolved into `input.serviceRegistries` at apply time; absent = leave the service's registries alone. */
+  readonly serviceRegistries?: readonly ServiceRegistryRef[];
 }
 
 /** The live service already matches (action `noop`). Renderers say `Service isn't changed`. */
@@ -98,6 +138,7 @@ export function resolveCreateServiceInput(
   payload: CreateServicePayload,
   registeredArn: string | undefined,
   targetGroupArns: ReadonlyMap<string, string> = new Map(),
+  registryArns: ReadonlyMap<string, string> = new Map(),
 ): ecs.CreateServiceCommandInput {
   const taskDefinition = payload.taskDefinitionFromStep ? registeredArn : payload.input.taskDefinition;
   if (!taskDefinition) throw new UnresolvedSlotError('create-service: no task definition ARN to create the service with');
@@ -109,15 +150,24 @@ export function resolveCreateServiceInput(
       return { targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort };
     });
   }
+  if (payload.serviceRegistries !== undefined && payload.serviceRegistries.length > 0) {
+    input.serviceRegistries = resolveServiceRegistries(payload.serviceRegistries, registryArns);
+  }
   return input;
 }
 
-/** The UpdateService input with the task definition registered in this apply filled in when needed. */
+/**
+ * The UpdateService input with the task definition registered in this apply filled in when needed, and the
+ * service registries (`registryArns` as in `resolveCreateServiceInput`).
+ */
 export function resolveUpdateServiceInput(
   payload: UpdateServicePayload,
   registeredArn: string | undefined,
+  registryArns: ReadonlyMap<string, string> = new Map(),
 ): ecs.UpdateServiceCommandInput {
-  if (!payload.taskDefinitionFromStep) return { ...payload.input };
+  const input: ecs.UpdateServiceCommandInput = { ...payload.input };
+  if (payload.serviceRegistries !== undefined) input.serviceRegistries = resolveServiceRegistries(payload.serviceRegistries, registryArns);
+  if (!payload.taskDefinitionFromStep) return input;
   if (!registeredArn) throw new UnresolvedSlotError('update-service: no registered task definition ARN');
-  return { ...payload.input, taskDefinition: registeredArn };
+  return { ...input, taskDefinition: registeredArn };
 }
