@@ -6,12 +6,15 @@
 import type { AwsClients } from '../aws/ports.js';
 import { requireDesiredCount } from '../definition/normalise.js';
 import { DefinitionError, DeploymentError, HakoError } from '../errors.js';
-import { info, type IoHost } from '../io/io-host.js';
+import { info, warn, type IoHost } from '../io/io-host.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
 import { redactPlan } from '../plan/redact.js';
 import { applyEcsSteps } from '../schedulers/ecs/apply.js';
 import { observeEcs } from '../schedulers/ecs/observe.js';
 import { planEcsDeploy } from '../schedulers/ecs/plan.js';
+import { applyAutoscalingDeploy, planAutoscalingDeploy } from '../schedulers/ecs/autoscaling-deploy.js';
+import { observeServiceDiscovery, planServiceDiscovery, type SdPlan } from '../schedulers/ecs/service-discovery.js';
+import { applyServiceDiscoverySteps } from '../schedulers/ecs/service-discovery-apply.js';
 import { circuitBreakerEnabled, rollbackAfterFailedDeploy } from '../schedulers/ecs/rollback.js';
 import { checkSecrets } from '../schedulers/ecs/secrets-check.js';
 import { waitForDeployment, type WaitContext } from '../schedulers/ecs/wait.js';
@@ -73,9 +76,25 @@ async function planEcs(prepared: PreparedApp, options: DeployOptions): Promise<P
   const scriptSteps = await planScripts(prepared, 'deploy');
   const ecs = await prepared.aws.ecs();
   const observed = await observeEcs(ecs, prepared.model, prepared.model.id);
-  const ecsPlan = planEcsDeploy(prepared.model, observed, { force: options.force ?? false });
-  const plan: Plan = { steps: [...scriptSteps.steps, ...ecsPlan.steps] };
+  const sdPlan = await planSd(prepared, options.io);
+  const ecsPlan = planEcsDeploy(prepared.model, observed, {
+    force: options.force ?? false,
+    ...(sdPlan === undefined ? {} : { serviceRegistries: sdPlan.registries }),
+  });
+  // After the ECS plan: the scalable target is the service, which must exist before it is registered.
+  const autoscalingSteps = await planAutoscalingDeploy(prepared.model, prepared.aws, observed.service);
+  // Cloud Map services come first: the ECS service's registries point at them.
+  const plan: Plan = { steps: [...scriptSteps.steps, ...(sdPlan?.steps ?? []), ...ecsPlan.steps, ...autoscalingSteps] };
   return { prepared, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()), scriptSteps };
+}
+
+/** Observes and plans `scheduler.service_discovery`; undefined (and no Cloud Map client) when none is configured. */
+async function planSd(prepared: PreparedApp, io: IoHost): Promise<SdPlan | undefined> {
+  const entries = prepared.model.scheduler.service_discovery ?? [];
+  if (entries.length === 0) return undefined;
+  const sdPlan = planServiceDiscovery(await observeServiceDiscovery(await prepared.aws.serviceDiscovery(), entries));
+  for (const w of sdPlan.warnings) warn(io, 'service-discovery.ignored-change', w);
+  return sdPlan;
 }
 
 export interface DeployResult {
@@ -119,15 +138,27 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   await runHook(prepared, 'deployStarted', prepared.model);
   const ecs = await prepared.aws.ecs();
   const elbv2 = prepared.model.load_balancers.length > 0 ? await prepared.aws.elbv2() : undefined;
+  const sd =
+    (prepared.model.scheduler.service_discovery ?? []).length > 0
+      ? await applyServiceDiscoverySteps(plan.steps, {
+          serviceDiscovery: await prepared.aws.serviceDiscovery(),
+          io,
+          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        })
+      : undefined;
   const applied = await applyEcsSteps(plan.steps, {
     ecs,
     io,
+    ...(sd === undefined ? {} : { registryArns: sd.registryArns }),
     resolveTargetGroupArn: async (name) => {
       const arn = elbv2 ? await findTargetGroupArn(elbv2, name) : undefined;
       if (!arn) throw new HakoError(`Target group ${name} does not exist`, 'TARGET_GROUP_MISSING', 1, { hint: 'The alb script creates it; check the scripts section.' });
       return arn;
     },
   });
+
+  await applyAutoscalingDeploy(plan.steps, { model: prepared.model, aws: prepared.aws, io, ...(applied.service ? { service: applied.service } : {}) });
 
   if (applied.serviceChanged && applied.service && !options.noWait) {
     const waitContext: WaitContext = {
