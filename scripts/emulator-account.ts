@@ -20,6 +20,8 @@ export const DEMO_BUCKET = 'hako-demo-front-config';
 export const DEMO_ZONE = 'demo.hako.test';
 
 export async function prepareEmulatorAccount(endpoint: string, region = DEMO_REGION): Promise<EmulatorAccount> {
+  // The SDK warns on Node 20 about its future Node 22 requirement; hako's own clients silence it the same way.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, forcePathStyle: true };
   const ecs = new ECSClient(config);
   const ec2 = new EC2Client(config);

@@ -22,6 +22,8 @@ const MARK: Record<StepAction, string> = { create: '+', update: '~', delete: '-'
 
 function toText(value: unknown): string {
   if (value === undefined) return '';
+  // Text documents (a rendered nginx config) diff line by line as they are, not as a YAML block scalar.
+  if (typeof value === 'string') return value.endsWith('\n') ? value : value + '\n';
   return stringify(value, { indent: 2, lineWidth: 0, sortMapEntries: false });
 }
 
