@@ -7,10 +7,18 @@ export interface HakoErrorOptions {
   readonly cause?: unknown;
 }
 
+/**
+ * The class names an error was constructed as (`['DefinitionError', 'HakoError']`), under a registry symbol so that
+ * `instanceof` works across copies of this module: the CLI bundle, the package's `hako` entry that plugins import,
+ * or two installed versions. A plugin's `throw new HakoError(...)` must read as a HakoError, not an internal error.
+ */
+const ERROR_CLASSES = Symbol.for('hako.errorClasses');
+
 export class HakoError extends Error {
   readonly code: string;
   readonly exitCode: number;
   readonly hint?: string;
+  readonly [ERROR_CLASSES]: readonly string[];
 
   constructor(message: string, code = 'HAKO_ERROR', exitCode = 1, options: HakoErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -18,6 +26,16 @@ export class HakoError extends Error {
     this.code = code;
     this.exitCode = exitCode;
     if (options.hint !== undefined) this.hint = options.hint;
+    const classes: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) classes.push((c as { name: string }).name);
+    this[ERROR_CLASSES] = classes;
+  }
+
+  /** Brand check by class name (see ERROR_CLASSES); `this` is the class on the right of `instanceof`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const classes = (value as { [ERROR_CLASSES]?: unknown })[ERROR_CLASSES];
+    return Array.isArray(classes) && classes.includes(this.name);
   }
 }
 
