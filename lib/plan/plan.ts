@@ -25,6 +25,14 @@ export interface Step<Payload = unknown> {
   readonly payload: Payload;
 }
 
+/**
+ * A step of one owner narrowed by kind, given the owner's map from kind to payload type: owners declare
+ * `type AlbStep<K> = OwnedStep<'alb', AlbPayloads, K>` and get a discriminated union for free.
+ */
+export type OwnedStep<Owner extends string, Payloads, K extends keyof Payloads = keyof Payloads> = K extends keyof Payloads
+  ? Step<Payloads[K]> & { readonly owner: Owner; readonly kind: K }
+  : never;
+
 export interface Plan {
   readonly steps: readonly Step[];
 }

@@ -8,7 +8,7 @@
 import type { appAutoScaling, cloudWatch } from '../../aws/ports.js';
 import type { AppModel, AutoscalingConfig as AutoscalingConfigData, AutoscalingPolicy as AutoscalingPolicyData, DeepReadonly } from '../../definition/model.js';
 import { HakoError } from '../../errors.js';
-import type { Step } from '../../plan/plan.js';
+import type { OwnedStep } from '../../plan/plan.js';
 
 type AutoscalingConfig = DeepReadonly<AutoscalingConfigData>;
 type AutoscalingPolicy = DeepReadonly<AutoscalingPolicyData>;
@@ -70,9 +70,7 @@ export interface AutoscalingPayloads {
 }
 export type AutoscalingStepKind = keyof AutoscalingPayloads;
 
-export type AutoscalingStep<K extends AutoscalingStepKind = AutoscalingStepKind> = K extends AutoscalingStepKind
-  ? Step<AutoscalingPayloads[K]> & { readonly owner: typeof AUTOSCALING_STEP_OWNER; readonly kind: K }
-  : never;
+export type AutoscalingStep<K extends AutoscalingStepKind = AutoscalingStepKind> = OwnedStep<typeof AUTOSCALING_STEP_OWNER, AutoscalingPayloads, K>;
 
 /** `service/<cluster name>/<service name>`; a cluster given as an ARN contributes its last path segment. */
 export function scalableResourceId(cluster: string, serviceName: string): string {

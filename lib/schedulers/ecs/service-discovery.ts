@@ -11,7 +11,7 @@ import type { DeepReadonly, ServiceDiscoveryEntry as SdEntryData } from '../../d
 export type ServiceDiscoveryEntry = DeepReadonly<SdEntryData>;
 import { HakoError } from '../../errors.js';
 import { deepEqual, describeDifference, differences, pruneEmpty, sortUnordered } from '../../plan/normalise-for-diff.js';
-import type { Step } from '../../plan/plan.js';
+import type { OwnedStep } from '../../plan/plan.js';
 import { awsErrorCode } from '../../util/backoff.js';
 import type { ServiceRegistryRef } from './steps.js';
 
@@ -54,9 +54,7 @@ export interface SdPayloads {
 }
 
 /** A step planned here, narrowed by kind. */
-export type SdStep<K extends SdStepKind = SdStepKind> = K extends SdStepKind
-  ? Step<SdPayloads[K]> & { readonly owner: typeof SD_STEP_OWNER; readonly kind: K }
-  : never;
+export type SdStep<K extends SdStepKind = SdStepKind> = OwnedStep<typeof SD_STEP_OWNER, SdPayloads, K>;
 
 /** One `service_discovery` entry with what Cloud Map holds for it. */
 export interface SdObservedEntry {

@@ -5,7 +5,7 @@
  * are filled in by the `resolve*` helpers below at apply time.
  */
 import type { ecs } from '../../aws/ports.js';
-import type { Step } from '../../plan/plan.js';
+import type { OwnedStep, Step } from '../../plan/plan.js';
 
 /** `Step.owner` of every step planned here. */
 export const ECS_STEP_OWNER = 'ecs';
@@ -118,9 +118,7 @@ export interface EcsPayloads {
 }
 
 /** A step planned by the ECS scheduler, narrowed by kind. */
-export type EcsStep<K extends EcsStepKind = EcsStepKind> = K extends EcsStepKind
-  ? Step<EcsPayloads[K]> & { readonly owner: typeof ECS_STEP_OWNER; readonly kind: K }
-  : never;
+export type EcsStep<K extends EcsStepKind = EcsStepKind> = OwnedStep<typeof ECS_STEP_OWNER, EcsPayloads, K>;
 
 /** Type guard: is this an ECS step of the given kind? */
 export function isEcsStep<K extends EcsStepKind>(step: Step, kind: K): step is EcsStep<K> {

@@ -4,7 +4,7 @@
  * target group or listener) is referred to by name, with `arn` absent; the applier resolves it then.
  */
 import type { elbv2 } from '../../aws/ports.js';
-import type { Step, StepAction } from '../../plan/plan.js';
+import type { OwnedStep, StepAction } from '../../plan/plan.js';
 
 /** `Step.owner` of every step planned here. */
 export const ALB_STEP_OWNER = 'alb';
@@ -89,9 +89,7 @@ export interface AlbPayloads {
 export type AlbStepKind = keyof AlbPayloads;
 
 /** A step planned by the alb script, narrowed by kind. */
-export type AlbStep<K extends AlbStepKind = AlbStepKind> = K extends AlbStepKind
-  ? Step<AlbPayloads[K]> & { readonly owner: typeof ALB_STEP_OWNER; readonly kind: K }
-  : never;
+export type AlbStep<K extends AlbStepKind = AlbStepKind> = OwnedStep<typeof ALB_STEP_OWNER, AlbPayloads, K>;
 
 export function albStep<K extends AlbStepKind>(
   kind: K,
