@@ -2,6 +2,7 @@
  * create_aws_cloud_watch_logs_log_group against moto through the real factory: apply creates the group with its
  * retention (read back with DescribeLogGroups), and a second plan is a noop.
  */
+import { container as baseContainer, withLogs } from '../../helpers/model-builders.js';
 import { expect } from 'chai';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createAwsClients } from '../../../lib/aws/factory.js';
@@ -13,22 +14,9 @@ import { motoClientConfig } from '../harness/aws.js';
 import { applyProcessEnv, useMoto } from '../harness/moto.js';
 
 function container(name: string, log?: LogConfiguration): ContainerModel {
-  return {
-    name,
-    image: name,
-    cpu: 0,
-    links: [],
-    port_mappings: [],
-    essential: true,
-    env: [],
-    env_providers: [],
-    docker_labels: {},
-    mount_points: [],
-    privileged: false,
-    volumes_from: [],
-    ...(log ? { log_configuration: log } : {}),
-  };
+  return baseContainer(name, { image: name, ...withLogs(log) });
 }
+
 
 function awslogs(group: string, region: string): LogConfiguration {
   return { log_driver: 'awslogs', options: { 'awslogs-group': group, 'awslogs-region': region, 'awslogs-stream-prefix': 'ecs' } };

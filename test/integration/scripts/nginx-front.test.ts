@@ -2,51 +2,19 @@
  * nginx_front against moto through the real factory: the uploaded object is exactly the rendered config, and a
  * second plan against what S3 now holds is a noop (redeploys upload nothing).
  */
+import { appModel } from '../../helpers/model-builders.js';
 import { expect } from 'chai';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsClients } from '../../../lib/aws/factory.js';
 import type { AwsClients } from '../../../lib/aws/ports.js';
-import type { AppModel, AppModelData, ContainerModel } from '../../../lib/definition/model.js';
+import type { AppModel } from '../../../lib/definition/model.js';
 import { RecordingIoHost } from '../../../lib/io/io-host.js';
 import { frontConfigFor, nginxFrontConfigSchema, nginxFrontScript } from '../../../lib/scripts/nginx-front/index.js';
 import { motoClientConfig } from '../harness/aws.js';
 import { applyProcessEnv, useMoto } from '../harness/moto.js';
 
-function container(name: string): ContainerModel {
-  return {
-    name,
-    image: name,
-    cpu: 0,
-    links: [],
-    port_mappings: [],
-    essential: true,
-    env: [],
-    env_providers: [],
-    docker_labels: {},
-    mount_points: [],
-    privileged: false,
-    volumes_from: [],
-  };
-}
 
-const MODEL: AppModel = {
-  id: 'nanika',
-  file: '/defs/nanika.jsonnet',
-  root_path: '/defs',
-  scheduler: {
-    type: 'ecs',
-    cluster: 'default',
-    placement_constraints: [],
-    placement_strategy: [],
-    dynamic_port_mapping: true,
-    tags: {},
-    enable_execute_command: false,
-  },
-  containers: [container('app'), container('front')],
-  volumes: [],
-  scripts: [],
-  load_balancers: [],
-} satisfies AppModelData;
+const MODEL: AppModel = appModel();
 
 describe('integration: nginx_front uploads its config to S3', () => {
   // The bucket lives in another region than the scheduler's default: the script must use s3.region.

@@ -1,6 +1,7 @@
+import { appModel, container as baseContainer, withLogs } from '../../../helpers/model-builders.js';
 import { expect } from 'chai';
 import type { AwsClients, LogsApi, logs } from '../../../../lib/aws/ports.js';
-import type { AppModel, AppModelData, ContainerModel, LogConfiguration } from '../../../../lib/definition/model.js';
+import type { AppModel, ContainerModel, LogConfiguration } from '../../../../lib/definition/model.js';
 import { DefinitionError } from '../../../../lib/errors.js';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import {
@@ -11,22 +12,13 @@ import {
   type LogGroupConfig,
 } from '../../../../lib/scripts/log-group/index.js';
 
+
+function model(containers: ContainerModel[]): AppModel {
+  return appModel({ containers });
+}
+
 function container(name: string, log?: LogConfiguration): ContainerModel {
-  return {
-    name,
-    image: name,
-    cpu: 0,
-    links: [],
-    port_mappings: [],
-    essential: true,
-    env: [],
-    env_providers: [],
-    docker_labels: {},
-    mount_points: [],
-    privileged: false,
-    volumes_from: [],
-    ...(log ? { log_configuration: log } : {}),
-  };
+  return baseContainer(name, { image: name, ...withLogs(log) });
 }
 
 function awslogs(group?: string, region?: string): LogConfiguration {
@@ -36,27 +28,6 @@ function awslogs(group?: string, region?: string): LogConfiguration {
   return { log_driver: 'awslogs', options };
 }
 
-function model(containers: ContainerModel[]): AppModel {
-  const data: AppModelData = {
-    id: 'nanika',
-    file: '/defs/nanika.jsonnet',
-    root_path: '/defs',
-    scheduler: {
-      type: 'ecs',
-      cluster: 'default',
-      placement_constraints: [],
-      placement_strategy: [],
-      dynamic_port_mapping: true,
-      tags: {},
-      enable_execute_command: false,
-    },
-    containers,
-    volumes: [],
-    scripts: [],
-    load_balancers: [],
-  };
-  return data;
-}
 
 /** hako's spec model: app logs to `group` in ap-northeast-1, front has no log configuration. */
 const SPEC_MODEL = model([container('app', awslogs('group', 'ap-northeast-1')), container('front')]);

@@ -3,50 +3,17 @@
  * host of `proxy_pass http://backend:<port>` is made resolvable the way an ECS link does (an /etc/hosts entry),
  * without changing a byte of the rendered config.
  */
+import { appModel } from '../../../helpers/model-builders.js';
 import { expect } from 'chai';
-import type { AppModel, AppModelData, ContainerModel } from '../../../../lib/definition/model.js';
+import type { AppModel } from '../../../../lib/definition/model.js';
 import { frontConfigFor, nginxFrontConfigSchema, renderFrontConfig } from '../../../../lib/scripts/nginx-front/index.js';
 import { nginxConfigTest, requireNginx } from '../../../helpers/nginx.js';
 
-function container(name: string): ContainerModel {
-  return {
-    name,
-    image: name,
-    cpu: 0,
-    links: [],
-    port_mappings: [],
-    essential: true,
-    env: [],
-    env_providers: [],
-    docker_labels: {},
-    mount_points: [],
-    privileged: false,
-    volumes_from: [],
-  };
+function model(networkMode?: 'awsvpc'): AppModel {
+  return appModel(networkMode ? { scheduler: { network_mode: networkMode } } : {});
 }
 
-function model(networkMode?: 'awsvpc'): AppModel {
-  const data: AppModelData = {
-    id: 'nanika',
-    file: '/defs/nanika.jsonnet',
-    root_path: '/defs',
-    scheduler: {
-      type: 'ecs',
-      cluster: 'default',
-      placement_constraints: [],
-      placement_strategy: [],
-      dynamic_port_mapping: true,
-      tags: {},
-      enable_execute_command: false,
-      ...(networkMode ? { network_mode: networkMode } : {}),
-    },
-    containers: [container('app'), container('front')],
-    volumes: [],
-    scripts: [],
-    load_balancers: [],
-  };
-  return data;
-}
+
 
 function render(extra: Record<string, unknown>, networkMode?: 'awsvpc'): string {
   const config = nginxFrontConfigSchema.parse({ s3: { region: 'ap-northeast-1', bucket: 'nanika' }, backend_port: 3000, ...extra });

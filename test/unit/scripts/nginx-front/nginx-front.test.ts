@@ -1,6 +1,7 @@
+import { appModel, container } from '../../../helpers/model-builders.js';
 import { expect } from 'chai';
 import type { AwsClients, S3Api } from '../../../../lib/aws/ports.js';
-import type { AppModel, AppModelData, ContainerModel } from '../../../../lib/definition/model.js';
+import type { AppModel, ContainerModel } from '../../../../lib/definition/model.js';
 import { PluginError } from '../../../../lib/errors.js';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import type { Step } from '../../../../lib/plan/plan.js';
@@ -14,46 +15,14 @@ import {
   type NginxFrontConfig,
 } from '../../../../lib/scripts/nginx-front/index.js';
 
-function container(name: string, overrides: Partial<ContainerModel> = {}): ContainerModel {
-  return {
-    name,
-    image: `${name}-image`,
-    cpu: 0,
-    links: [],
-    port_mappings: [],
-    essential: true,
-    env: [],
-    env_providers: [],
-    docker_labels: {},
-    mount_points: [],
-    privileged: false,
-    volumes_from: [],
-    ...overrides,
-  };
+function model(overrides: { network_mode?: 'awsvpc' | 'bridge'; containers?: ContainerModel[] } = {}): AppModel {
+  return appModel({
+    ...(overrides.network_mode ? { scheduler: { network_mode: overrides.network_mode } } : {}),
+    ...(overrides.containers ? { containers: overrides.containers } : {}),
+  });
 }
 
-function model(overrides: { network_mode?: 'awsvpc' | 'bridge'; containers?: ContainerModel[] } = {}): AppModel {
-  const data: AppModelData = {
-    id: 'nanika',
-    file: '/defs/nanika.jsonnet',
-    root_path: '/defs',
-    scheduler: {
-      type: 'ecs',
-      cluster: 'default',
-      placement_constraints: [],
-      placement_strategy: [],
-      dynamic_port_mapping: true,
-      tags: {},
-      enable_execute_command: false,
-      ...(overrides.network_mode ? { network_mode: overrides.network_mode } : {}),
-    },
-    containers: overrides.containers ?? [container('app'), container('front')],
-    volumes: [],
-    scripts: [],
-    load_balancers: [],
-  };
-  return data;
-}
+
 
 /** hako's spec options: s3 {ap-northeast-1, nanika, hako/front_config}, backend_port 3000. */
 function config(extra: Record<string, unknown> = {}): NginxFrontConfig {
