@@ -77,7 +77,7 @@ export class DefinitionError extends HakoError {
     const errors = issues.filter((i) => i.severity === 'error').length;
     const summary =
       options.summary ??
-      (issues.length === 1 ? `Invalid definition ${file}` : `Invalid definition ${file} (${errors} problems)`);
+      (issues.length === 1 ? `Invalid definition ${file}` : `Invalid definition ${file} (${errors} ${errors === 1 ? 'problem' : 'problems'})`);
     super(summary, 'DEFINITION', 1, options);
     this.file = file;
     this.issues = issues;
