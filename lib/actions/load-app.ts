@@ -102,7 +102,8 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
     scriptSchemas,
     schedulerSchemas,
   });
-  for (const w of warnings) warn(io, 'definition.warning', `${evaluated.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
+  // The file as the user named it (relative paths stay relative) rather than the resolved absolute path.
+  for (const w of warnings) warn(io, 'definition.warning', `${options.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
 
   await loadEnvProviderPlugins(model, providers, providerContext);
   const expanded = await expandEnv(model, options.envMode, providers, providerContext);

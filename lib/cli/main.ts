@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], streams: MainStreams = { std
     await parser.parseAsync();
     return context.exitCode;
   } catch (error) {
-    const rendered = renderError(error, { color, debug });
+    const rendered = renderError(error, { color, debug, cwd: process.cwd() });
     streams.stderr.write(rendered.text);
     return rendered.exitCode;
   }

@@ -11,7 +11,7 @@ export interface RenderedError {
  * file:line:column), the hint, and the stack only when asked (`--debug` / `HAKO_DEBUG=1`). Anything that is not
  * a HakoError is a bug in hako and says so.
  */
-export function renderError(error: unknown, options: { color: boolean; debug: boolean }): RenderedError {
+export function renderError(error: unknown, options: { color: boolean; debug: boolean; cwd?: string }): RenderedError {
   const c = pc.createColors(options.color);
   const lines: string[] = [];
   let exitCode = 1;
@@ -40,5 +40,8 @@ export function renderError(error: unknown, options: { color: boolean; debug: bo
       cause = cause.cause;
     }
   }
-  return { text: lines.join('\n') + '\n', exitCode };
+  const text = lines.join('\n') + '\n';
+  // Paths under the working directory read as the user typed them (definitions/app.jsonnet), not absolute.
+  const cwd = options.cwd;
+  return { text: cwd && !options.debug ? text.split(cwd.endsWith('/') ? cwd : `${cwd}/`).join('') : text, exitCode };
 }
