@@ -7,7 +7,7 @@ import { HakoError } from '../errors.js';
 import { info, type IoHost } from '../io/io-host.js';
 import type { Plan } from '../plan/plan.js';
 import { applyRollback, observeRollback, planRollback } from '../schedulers/ecs/rollback.js';
-import { describeLiveService, observeStatus, renderStatus, type StatusReport } from '../schedulers/ecs/status.js';
+import { describeLiveService, observeStatus, renderStatus, statusSections, type StatusReport } from '../schedulers/ecs/status.js';
 import { applyStopRemove, planRemove, planStop } from '../schedulers/ecs/stop-remove.js';
 import { applyServiceDiscoverySteps } from '../schedulers/ecs/service-discovery-apply.js';
 import { hasServiceRegistries, observeSdRemoval, observeSdStatus, planSdRemoval } from '../schedulers/ecs/service-discovery-ops.js';
@@ -119,21 +119,23 @@ export interface StatusResult {
 }
 
 export async function status(options: ServiceOpOptions): Promise<StatusResult> {
-  // hako's status loads no scripts; ours asks them only for extra lines (the load balancer section).
+  // hako's status loads no scripts; ours asks them only for their status sections (load balancer, DNS).
   const prepared = await prepare({ ...options, dryRun: true }, false);
   if (prepared.kind === 'plugin') {
     const text = await callScheduler(prepared, 'status', (statusOf) => statusOf(prepared.model));
     return { text, fromPlugin: true };
   }
   const ecs = await prepared.aws.ecs();
-  const report = await observeStatus(ecs, prepared.model);
+  const report = await observeStatus(ecs, prepared.model, { ec2: () => prepared.aws.ec2() });
   if (!report) return { text: 'Unavailable' };
   if (report.serviceRegistries.length > 0) {
     report.serviceDiscovery = await observeSdStatus(await prepared.aws.serviceDiscovery(), report.serviceRegistries);
   }
-  const loadBalancerLines: string[] = [];
-  for (const s of prepared.scripts) loadBalancerLines.push(...((await s.script.status?.(prepared.model)) ?? []).filter((l) => l !== 'Load balancer:'));
-  return { report, text: renderStatus(report, { loadBalancerLines }) };
+  const scriptLines: string[][] = [];
+  for (const s of prepared.scripts) scriptLines.push((await s.script.status?.(prepared.model)) ?? []);
+  const sections = statusSections(scriptLines);
+  if (sections.length > 0) report.sections = sections;
+  return { report, text: renderStatus(report, { sections }) };
 }
 
 /**

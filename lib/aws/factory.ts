@@ -114,7 +114,12 @@ const ROUTE53_METHODS: Record<keyof Route53Api, true> = {
 
 const S3_METHODS: Record<keyof RawS3Api, true> = { getObject: true, headObject: true, putObject: true };
 const LOGS_METHODS: Record<keyof LogsApi, true> = { describeLogGroups: true, createLogGroup: true, putRetentionPolicy: true };
-const EC2_METHODS: Record<keyof Ec2Api, true> = { describeSubnets: true, describeSecurityGroups: true, describeVpcs: true };
+const EC2_METHODS: Record<keyof Ec2Api, true> = {
+  describeSubnets: true,
+  describeSecurityGroups: true,
+  describeVpcs: true,
+  describeInstances: true,
+};
 const SSM_METHODS: Record<keyof SsmApi, true> = { getParameters: true };
 const SECRETS_MANAGER_METHODS: Record<keyof SecretsManagerApi, true> = { getSecretValue: true };
 const APPLICATION_AUTO_SCALING_METHODS: Record<keyof ApplicationAutoScalingApi, true> = {

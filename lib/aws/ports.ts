@@ -163,6 +163,8 @@ export interface Ec2Api {
   describeSubnets(input: ec2.DescribeSubnetsCommandInput): Promise<ec2.DescribeSubnetsCommandOutput>;
   describeSecurityGroups(input: ec2.DescribeSecurityGroupsCommandInput): Promise<ec2.DescribeSecurityGroupsCommandOutput>;
   describeVpcs(input: ec2.DescribeVpcsCommandInput): Promise<ec2.DescribeVpcsCommandOutput>;
+  /** Status names the instances tasks run on by their `Name` tag (hako §4.10). */
+  describeInstances(input: ec2.DescribeInstancesCommandInput): Promise<ec2.DescribeInstancesCommandOutput>;
 }
 
 export const EC2_MUTATING_METHODS = [] as const satisfies readonly (keyof Ec2Api)[];

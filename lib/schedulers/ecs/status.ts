@@ -2,7 +2,7 @@
  * `hako status`: what the service is doing now — deployments, tasks, recent events — read-only.
  */
 import { renderSdStatus, type SdStatusEntry } from './service-discovery-ops.js';
-import type { EcsApi, ecs } from '../../aws/ports.js';
+import type { Ec2Api, EcsApi, ecs } from '../../aws/ports.js';
 import { shortTaskDefinition } from './rollback.js';
 import { formatEventTime } from './wait.js';
 
@@ -38,7 +38,10 @@ export interface StatusTask {
   lastStatus: string;
   desiredStatus: string;
   taskDefinition: string;
+  /** The EC2 instance of the task's container instance; absent on Fargate. */
   instanceId?: string;
+  /** That instance's `Name` tag, when it has one. */
+  instanceName?: string;
 }
 
 export interface StatusEvent {
@@ -67,6 +70,22 @@ export interface StatusReport {
   serviceRegistries: string[];
   /** The Cloud Map services behind `serviceRegistries`, when they were read (`hako status` reads them). */
   serviceDiscovery?: SdStatusEntry[];
+  /** The scripts' sections (load balancer, DNS…), when they were read (`hako status` reads them). */
+  sections?: StatusSection[];
+}
+
+/** A script's part of `hako status`: a header line (`DNS:`) and its indented lines. */
+export interface StatusSection {
+  /** `Load balancer:`, `DNS:`…; undefined for lines a script gave without a header. */
+  header?: string;
+  lines: string[];
+}
+
+/** Where the EC2 instances' `Name` tags come from; built only when some task runs on a container instance. */
+export type InstancesPort = Pick<Ec2Api, 'describeInstances'>;
+
+export interface ObserveStatusOptions {
+  readonly ec2?: () => Promise<InstancesPort>;
 }
 
 const EVENTS_SHOWN = 10;
@@ -78,7 +97,7 @@ function taskIdFromArn(arn: string): string {
 }
 
 /** Reads the service, its tasks and the instances they run on. Undefined when the service does not exist. */
-export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<StatusReport | undefined> {
+export async function observeStatus(api: EcsApi, model: ServiceTarget, options: ObserveStatusOptions = {}): Promise<StatusReport | undefined> {
   const cluster = model.scheduler.cluster;
   const service = await describeLiveService(api, cluster, model.id);
   if (!service) return undefined;
@@ -110,6 +129,8 @@ export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<
       if (ci.containerInstanceArn && ci.ec2InstanceId) instanceIds.set(ci.containerInstanceArn, ci.ec2InstanceId);
     }
   }
+  const instanceNames =
+    instanceIds.size === 0 || options.ec2 === undefined ? new Map<string, string>() : await instanceNameTags(await options.ec2(), [...new Set(instanceIds.values())]);
 
   return {
     service: {
@@ -143,6 +164,8 @@ export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<
       };
       const instanceId = t.containerInstanceArn ? instanceIds.get(t.containerInstanceArn) : undefined;
       if (instanceId) st.instanceId = instanceId;
+      const instanceName = instanceId ? instanceNames.get(instanceId) : undefined;
+      if (instanceName) st.instanceName = instanceName;
       return st;
     }),
     events: (service.events ?? []).slice(0, EVENTS_SHOWN).map((e) => {
@@ -155,9 +178,62 @@ export async function observeStatus(api: EcsApi, model: ServiceTarget): Promise<
   };
 }
 
+/**
+ * `Name` tags by instance id. A filter rather than `InstanceIds`: an instance terminated since its task was
+ * listed would fail the whole call with InvalidInstanceID.NotFound, while a filter just leaves it out.
+ */
+async function instanceNameTags(ec2: InstancesPort, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += DESCRIBE_BATCH) {
+    const batch = ids.slice(i, i + DESCRIBE_BATCH);
+    let nextToken: string | undefined;
+    do {
+      const res = await ec2.describeInstances({ Filters: [{ Name: 'instance-id', Values: batch }], ...(nextToken ? { NextToken: nextToken } : {}) });
+      for (const instance of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        const name = instance.Tags?.find((t) => t.Key === 'Name')?.Value;
+        if (instance.InstanceId && name) names.set(instance.InstanceId, name);
+      }
+      nextToken = res.NextToken;
+    } while (nextToken);
+  }
+  return names;
+}
+
+const LOAD_BALANCER_HEADER = 'Load balancer:';
+
+/**
+ * Splits the scripts' status lines into sections: an unindented line starts one, indented lines belong to it.
+ * Sections with the same header (two route53 entries) become one, in order of first appearance.
+ */
+export function statusSections(scriptLines: readonly (readonly string[])[]): StatusSection[] {
+  const sections: StatusSection[] = [];
+  const byHeader = new Map<string, StatusSection>();
+  for (const lines of scriptLines) {
+    let current: StatusSection | undefined;
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      if (!line.startsWith(' ')) {
+        current = byHeader.get(line);
+        if (current === undefined) {
+          current = { header: line, lines: [] };
+          byHeader.set(line, current);
+          sections.push(current);
+        }
+      } else {
+        if (current === undefined) {
+          current = { lines: [] };
+          sections.push(current);
+        }
+        current.lines.push(line);
+      }
+    }
+  }
+  return sections;
+}
+
 export interface RenderStatusOptions {
-  /** `  <dns>:<port> -> <container>:<port>` lines from the load balancer script; the section is omitted when absent. */
-  loadBalancerLines?: readonly string[];
+  /** The scripts' sections: `Load balancer:` is shown first as in hako, the others after the ECS part. */
+  sections?: readonly StatusSection[];
 }
 
 export type { SdStatusEntry };
@@ -165,10 +241,13 @@ export type { SdStatusEntry };
 /** The report in hako's layout (§4.10), ending with a newline. */
 export function renderStatus(report: StatusReport, options: RenderStatusOptions = {}): string {
   const lines: string[] = [];
-  if (options.loadBalancerLines && options.loadBalancerLines.length > 0) {
-    lines.push('Load balancer:');
-    for (const l of options.loadBalancerLines) lines.push(l.startsWith('  ') ? l : `  ${l}`);
-  }
+  const sections = options.sections ?? [];
+  const pushSection = (section: StatusSection): void => {
+    if (section.header !== undefined) lines.push(section.header);
+    lines.push(...section.lines);
+  };
+  // An empty load balancer section (no load balancer yet) is left out, as hako does.
+  sections.filter((s) => s.header === LOAD_BALANCER_HEADER && s.lines.length > 0).forEach(pushSection);
   lines.push('Deployments:');
   for (const d of report.deployments) {
     const rollout = d.rolloutState ? `, rollout_state=${d.rolloutState}` : '';
@@ -179,7 +258,8 @@ export function renderStatus(report: StatusReport, options: RenderStatusOptions 
   }
   lines.push('Tasks:');
   for (const t of report.tasks) {
-    const instance = t.instanceId ? `, instance_id=${t.instanceId}` : '';
+    const name = t.instanceName ? ` (${t.instanceName})` : '';
+    const instance = t.instanceId ? `, instance_id=${t.instanceId}${name}` : '';
     lines.push(`  [${t.lastStatus}] ${t.id} task_definition=${t.taskDefinition}, desired_status=${t.desiredStatus}${instance}`);
   }
   lines.push('Events:');
@@ -191,5 +271,6 @@ export function renderStatus(report: StatusReport, options: RenderStatusOptions 
     if (report.serviceDiscovery !== undefined) lines.push(...renderSdStatus(report.serviceDiscovery));
     else for (const r of report.serviceRegistries) lines.push(`  ${r}`);
   }
+  sections.filter((s) => s.header !== LOAD_BALANCER_HEADER).forEach(pushSection);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { observeStatus, renderStatus } from '../../../../lib/schedulers/ecs/status.js';
+import { observeStatus, renderStatus, statusSections } from '../../../../lib/schedulers/ecs/status.js';
+import { FakeEc2 } from '../../../helpers/fake-ec2.js';
 import { FakeEcs, CLUSTER_ARN, deployment, event, service, taskDefArn } from '../../../helpers/fake-ecs.js';
 
 const model = { id: 'hello', scheduler: { cluster: 'default' } };
@@ -49,7 +50,8 @@ describe('observeStatus', () => {
     expect(report.events[0]?.message).to.equal('message 12');
     expect(report.tasks.map((t) => t.instanceId)).to.deep.equal(['i-0123', undefined]);
 
-    const text = renderStatus(report, { loadBalancerLines: ['hello-123.elb.amazonaws.com:80 -> front:80'] });
+    const sections = statusSections([['Load balancer:', '  hello-123.elb.amazonaws.com:80 -> front:80']]);
+    const text = renderStatus(report, { sections });
     const lines = text.split('\n');
     expect(lines.slice(0, 9)).to.deep.equal([
       'Load balancer:',
@@ -75,5 +77,127 @@ describe('observeStatus', () => {
     const report = await observeStatus(ecs, model);
     expect(renderStatus(report!)).to.equal('Deployments:\nTasks:\nEvents:\nAutoscaling: No\nService Discovery: No\n');
     expect(ecs.callsOf('describeTasks')).to.have.length(0);
+  });
+
+  const taskArn = (id: string): string => `arn:aws:ecs:ap-northeast-1:123456789012:task/default/${id}`;
+  const ciArn = (n: number): string => `arn:aws:ecs:ap-northeast-1:123456789012:container-instance/default/ci-${n}`;
+
+  it('names the EC2 instance of each task from one DescribeContainerInstances and one DescribeInstances', async () => {
+    const ecs = new FakeEcs({ forbidMutations: true });
+    ecs.enqueue('describeServices', { services: [service()] });
+    ecs.enqueue('listTasks', { taskArns: ['a', 'b', 'c', 'd'].map(taskArn) });
+    const task = (id: string, containerInstanceArn?: string) => ({
+      taskArn: taskArn(id),
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      taskDefinitionArn: taskDefArn('hello', 3),
+      ...(containerInstanceArn === undefined ? {} : { containerInstanceArn }),
+    });
+    // Two tasks share an instance; one instance has no Name tag; one task is Fargate (no container instance).
+    ecs.enqueue('describeTasks', { tasks: [task('a', ciArn(1)), task('b', ciArn(1)), task('c', ciArn(2)), task('d')] });
+    ecs.enqueue('describeContainerInstances', (input) => ({
+      containerInstances: (input.containerInstances ?? []).map((arn) => ({ containerInstanceArn: arn, ec2InstanceId: arn.endsWith('ci-1') ? 'i-0001' : 'i-0002' })),
+    }));
+    const ec2 = new FakeEc2().add('i-0001', 'web-1').add('i-0002');
+    let ec2Built = 0;
+
+    const report = await observeStatus(ecs, model, { ec2: async () => (ec2Built++, ec2) });
+    expect(ecs.callsOf('describeContainerInstances')).to.deep.equal([{ cluster: CLUSTER_ARN, containerInstances: [ciArn(1), ciArn(2)] }]);
+    expect(ec2Built).to.equal(1);
+    expect(ec2.calls).to.deep.equal([{ Filters: [{ Name: 'instance-id', Values: ['i-0001', 'i-0002'] }] }]);
+    const tasks = renderStatus(report!).split('\n').filter((l) => l.includes('task_definition='));
+    expect(tasks).to.deep.equal([
+      '  [RUNNING] default/a task_definition=hello:3, desired_status=RUNNING, instance_id=i-0001 (web-1)',
+      '  [RUNNING] default/b task_definition=hello:3, desired_status=RUNNING, instance_id=i-0001 (web-1)',
+      '  [RUNNING] default/c task_definition=hello:3, desired_status=RUNNING, instance_id=i-0002',
+      '  [RUNNING] default/d task_definition=hello:3, desired_status=RUNNING',
+    ]);
+    expect(report!.tasks.map((t) => t.instanceName)).to.deep.equal(['web-1', 'web-1', undefined, undefined]);
+  });
+
+  it('batches 150 tasks on 150 instances into calls of at most 100, following DescribeInstances pages', async () => {
+    const ecs = new FakeEcs({ forbidMutations: true });
+    const ids = Array.from({ length: 150 }, (_, i) => `t${i}`);
+    ecs.enqueue('describeServices', { services: [service()] });
+    ecs.enqueue('listTasks', { taskArns: ids.map(taskArn) });
+    ecs.fallback('describeTasks', (input) => ({
+      tasks: (input.tasks ?? []).map((arn) => ({ taskArn: arn, lastStatus: 'RUNNING', containerInstanceArn: ciArn(Number(arn.slice(arn.lastIndexOf('/t') + 2))) })),
+    }));
+    ecs.fallback('describeContainerInstances', (input) => ({
+      containerInstances: (input.containerInstances ?? []).map((arn) => ({ containerInstanceArn: arn, ec2InstanceId: `i-${arn.slice(arn.lastIndexOf('-') + 1)}` })),
+    }));
+    const ec2 = new FakeEc2();
+    ec2.pageSize = 60;
+    for (let i = 0; i < 150; i++) ec2.add(`i-${i}`, `node-${i}`);
+
+    const report = await observeStatus(ecs, model, { ec2: async () => ec2 });
+    expect(ecs.callsOf('describeTasks').map((c) => c.tasks?.length)).to.deep.equal([100, 50]);
+    expect(ecs.callsOf('describeContainerInstances').map((c) => c.containerInstances?.length)).to.deep.equal([100, 50]);
+    // 100 ids → pages of 60 and 40; 50 ids → one page.
+    expect(ec2.calls.map((c) => [c.Filters?.[0]?.Values?.length, c.NextToken])).to.deep.equal([
+      [100, undefined],
+      [100, '60'],
+      [50, undefined],
+    ]);
+    expect(report!.tasks).to.have.length(150);
+    expect(report!.tasks.every((t) => t.instanceName === `node-${t.instanceId?.slice(2)}`)).to.equal(true);
+    expect(report!.tasks[149]).to.deep.include({ id: 'default/t149', instanceId: 'i-149', instanceName: 'node-149' });
+  });
+
+  it('Fargate tasks: no container instance and no EC2 call (the EC2 client is not even built)', async () => {
+    const ecs = new FakeEcs({ forbidMutations: true });
+    ecs.enqueue('describeServices', { services: [service()] });
+    ecs.enqueue('listTasks', { taskArns: [taskArn('f')] });
+    ecs.enqueue('describeTasks', { tasks: [{ taskArn: taskArn('f'), lastStatus: 'RUNNING', desiredStatus: 'RUNNING', launchType: 'FARGATE' }] });
+    const report = await observeStatus(ecs, model, {
+      ec2: async () => {
+        throw new Error('EC2 must not be asked for Fargate tasks');
+      },
+    });
+    expect(ecs.callsOf('describeContainerInstances')).to.have.length(0);
+    expect(report!.tasks[0]).to.not.have.property('instanceId');
+  });
+});
+
+describe('status sections of scripts', () => {
+  it('merges sections with the same header and keeps each script’s lines under its header', () => {
+    const sections = statusSections([
+      ['Load balancer:', '  lb:80 -> app:80'],
+      ['DNS:', '  www.example.com. A: missing'],
+      [],
+      ['DNS:', '  api.example.com. CNAME → lb. (owned by hello)'],
+      ['  a line without a header'],
+    ]);
+    expect(sections).to.deep.equal([
+      { header: 'Load balancer:', lines: ['  lb:80 -> app:80'] },
+      { header: 'DNS:', lines: ['  www.example.com. A: missing', '  api.example.com. CNAME → lb. (owned by hello)'] },
+      { lines: ['  a line without a header'] },
+    ]);
+  });
+
+  it('renders Load balancer first, other sections after the ECS part, each header once; an empty load balancer section is left out', async () => {
+    const ecs = new FakeEcs({ forbidMutations: true });
+    ecs.enqueue('describeServices', { services: [service()] });
+    ecs.enqueue('listTasks', { taskArns: [] });
+    const report = (await observeStatus(ecs, model))!;
+    const dnsFirst = statusSections([['DNS:', '  www.example.com. A: missing'], ['Load balancer:', '  lb:80 -> app:80']]);
+    expect(renderStatus(report, { sections: dnsFirst })).to.equal(
+      [
+        'Load balancer:',
+        '  lb:80 -> app:80',
+        'Deployments:',
+        'Tasks:',
+        'Events:',
+        'Autoscaling: No',
+        'Service Discovery: No',
+        'DNS:',
+        '  www.example.com. A: missing',
+        '',
+      ].join('\n'),
+    );
+    const noLb = statusSections([['Load balancer:'], ['DNS:', '  www.example.com. A: missing']]);
+    expect(renderStatus(report, { sections: noLb })).to.equal(
+      'Deployments:\nTasks:\nEvents:\nAutoscaling: No\nService Discovery: No\nDNS:\n  www.example.com. A: missing\n',
+    );
   });
 });
