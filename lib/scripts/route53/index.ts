@@ -3,7 +3,7 @@
  * (hako had none). See config.ts for the keys and plan.ts for the ownership rules.
  */
 import type { AppModel } from '../../definition/model.js';
-import { HakoError } from '../../errors.js';
+import { HakoError, isHakoError } from '../../errors.js';
 import { info } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
 import type { BackoffOptions } from '../../util/backoff.js';
@@ -24,6 +24,7 @@ import {
   type ObservedLoadBalancer,
   type UpsertRecordsPayload,
 } from './plan.js';
+import { renderDnsStatus, renderDnsZoneProblem } from './status.js';
 
 export { route53ConfigSchema, type Route53Config } from './config.js';
 export type { DeleteRecordsPayload, UpsertChange, UpsertRecordsPayload } from './plan.js';
@@ -90,6 +91,18 @@ export function createRoute53Script(config: Route53Config, context: ScriptContex
         info(context.io, 'route53.records.skipped', `Leaving ${record} in place: it is not owned by ${context.appId}`, { record });
       }
       return step === undefined ? [] : [step];
+    },
+
+    async status(): Promise<string[]> {
+      let observed: Awaited<ReturnType<typeof observeZone>>;
+      try {
+        observed = await observeZone();
+      } catch (e) {
+        // A missing zone is worth a line, not a failed status: the ECS part above is still true.
+        if (isHakoError(e) && (e.code === 'ROUTE53_ZONE_NOT_FOUND' || e.code === 'ROUTE53_ZONE_AMBIGUOUS')) return renderDnsZoneProblem(e.message);
+        throw e;
+      }
+      return renderDnsStatus(config, observed.zone, observed.recordSets);
     },
 
     async apply(step: Step, applyContext): Promise<void> {
