@@ -106,6 +106,19 @@ describe('integration: hako rollback / stop / remove against moto', function () 
       const txt = created.find((r) => r.name === '_hako-owner.hello-fargate.demo.hako.test.' && r.type === 'TXT');
       expect(txt, JSON.stringify(created)).to.not.equal(undefined);
 
+      const status = await hako('status', FARGATE);
+      expectCode(status, 0);
+      const lines = status.stdout.split('\n');
+      const count = (header: string): number => lines.filter((l) => l === header).length;
+      expect(count('Load balancer:'), status.stdout).to.equal(1);
+      expect(count('DNS:'), status.stdout).to.equal(1);
+      expect(lines[0]).to.equal('Load balancer:');
+      expect(lines[1]?.toLowerCase()).to.equal(`  ${lbs[0]!.DNSName!.toLowerCase()}:80 -> app:80`);
+      const dns = lines.indexOf('DNS:');
+      expect(dns).to.be.greaterThan(lines.indexOf('Service Discovery: No'));
+      expect(lines[dns + 1]).to.match(/^ {2}hello-fargate\.demo\.hako\.test\. A → \S+ \(owned by hello-fargate\)$/);
+      expect(lines[dns + 1]?.toLowerCase()).to.contain(lbs[0]!.DNSName!.toLowerCase());
+
       expectCode(await hako('remove', FARGATE), 0);
 
       expect((await service('hello-fargate')).status).to.equal('INACTIVE');
