@@ -6,6 +6,8 @@
 import type { DefinitionIssue } from '../../errors.js';
 import { linkTarget } from '../containers.js';
 import { REQUIRED_POLICY_KEYS } from './autoscaling.js';
+import { findDependencyCycles } from './dependency-cycles.js';
+import { checkFargate } from './fargate.js';
 import { describeValue, error, formatPath, warning } from './issues.js';
 
 type Obj = Record<string, unknown>;
@@ -172,6 +174,8 @@ export function crossCheck(raw: unknown): DefinitionIssue[] {
   const volumes = new Set(Object.keys(obj(definition['volumes']) ?? {}));
   const scheduler = obj(definition['scheduler']) ?? {};
   const awsvpc = scheduler['network_mode'] === 'awsvpc';
+  // A sidecar named "app" is reported below and left out: it is not the app container.
+  const usable = containers.filter((c) => c.name !== 'app' || c.path === 'app');
   for (const c of containers) {
     if (c.name === 'app' && c.path !== 'app') {
       out.push(error(c.path, 'the name "app" is reserved for the app container'));
@@ -181,7 +185,11 @@ export function crossCheck(raw: unknown): DefinitionIssue[] {
     checkReferences(c, names, key, out);
     checkContainer(c, { volumes, awsvpc }, out);
   }
-  if (scheduler['type'] === 'ecs') checkScheduler(scheduler, names, out);
+  out.push(...findDependencyCycles(usable));
+  if (scheduler['type'] === 'ecs') {
+    checkScheduler(scheduler, names, out);
+    out.push(...checkFargate(scheduler));
+  }
   return out;
 }
 
