@@ -6,12 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { MUTATING_METHODS } from '../lib/aws/ports.js';
+import { isMutatingOperation } from '../lib/aws/ports.js';
 import { prepareEmulatorAccount, DEMO_REGION } from './emulator-account.js';
 import { repoRoot, startMoto } from './moto.js';
 
 const hako = path.join(repoRoot, 'bin', 'hako');
-const mutating = new Set(Object.values(MUTATING_METHODS).flatMap((list) => (list as readonly string[]).map((m) => m.toLowerCase())));
 
 interface Row {
   what: string;
@@ -35,7 +34,7 @@ function measure(what: string, args: string[], env: NodeJS.ProcessEnv): Row {
     if (m.code !== 'aws.call' || !m.data) continue;
     const key = `${m.data.service}.${m.data.operation}`;
     calls.set(key, (calls.get(key) ?? 0) + 1);
-    if (mutating.has(m.data.operation.toLowerCase())) writes++;
+    if (isMutatingOperation(m.data.operation)) writes++;
     else reads++;
   }
   return { what, ms, reads, writes, calls };

@@ -267,3 +267,15 @@ export const MUTATING_METHODS: { readonly [K in keyof AwsPorts]: readonly (keyof
   applicationAutoScaling: APPLICATION_AUTO_SCALING_MUTATING_METHODS,
   cloudWatch: CLOUD_WATCH_MUTATING_METHODS,
 };
+
+const MUTATING_OPERATIONS = new Set(
+  Object.values(MUTATING_METHODS).flatMap((methods) => (methods as readonly string[]).map((m) => m.toLowerCase())),
+);
+
+/**
+ * Whether an AWS operation name (`CreateListener`, as the per-call debug messages give it) is one of the mutating
+ * calls of any port. Benchmarks and tests use it to count writes and to prove no-op runs made none.
+ */
+export function isMutatingOperation(operation: string): boolean {
+  return MUTATING_OPERATIONS.has(operation.toLowerCase());
+}

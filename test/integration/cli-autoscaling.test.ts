@@ -13,10 +13,10 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { MUTATING_METHODS } from '../../lib/aws/ports.js';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { useMoto } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
+import { awsCalls, mutatingCalls } from '../helpers/aws-calls.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -25,8 +25,6 @@ const RESOURCE = 'service/hako-demo/autoscaling-fargate';
 const STEP_POLICY = 'scaler-cpu-high-and-scaler-memory-high';
 const ALARMS = ['scaler-cpu-high', 'scaler-memory-high'];
 
-/** Every mutating operation of every port, lower-cased: `putscalingpolicy`, `putmetricalarm`, … */
-const MUTATING = new Set(Object.values(MUTATING_METHODS).flatMap((methods) => (methods as readonly string[]).map((m) => m.toLowerCase())));
 
 describe('integration: scheduler.autoscaling through hako deploy', function () {
   this.timeout(120_000);
@@ -93,14 +91,6 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
   }
 
   /** The operations a `--verbose --output json` run called, from its `aws.call` messages. */
-  function awsCalls(r: CliResult): string[] {
-    return r.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { code: string; data?: { service?: string; operation?: string } })
-      .filter((m) => m.code === 'aws.call')
-      .map((m) => `${m.data?.service ?? '?'} ${m.data?.operation ?? '?'}`);
-  }
 
   it('first deploy registers the target, puts both policies and points the alarms at the StepScaling one', async () => {
     const r = await hako(['deploy', FILE]);
@@ -150,7 +140,7 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
       'ApplicationAutoScaling DescribeScalingPolicies',
       'CloudWatch DescribeAlarms',
     ]);
-    expect(calls.filter((c) => MUTATING.has(c.split(' ')[1]!.toLowerCase()))).to.deep.equal([]);
+    expect(mutatingCalls(calls)).to.deep.equal([]);
     const after = await policies();
     expect([...after.values()].map((p) => p.PolicyARN)).to.deep.equal([...before.values()].map((p) => p.PolicyARN));
   });
@@ -166,12 +156,12 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
 
     const dry = await hako(['deploy', '--dry-run', FILE, '--verbose', '--output', 'json'], changed);
     expectCode(dry, 0);
-    expect(awsCalls(dry).filter((c) => MUTATING.has(c.split(' ')[1]!.toLowerCase()))).to.deep.equal([]);
+    expect(mutatingCalls(awsCalls(dry))).to.deep.equal([]);
     expect((await target())[0]?.MinCapacity).to.equal(1);
 
     const r = await hako(['deploy', FILE, '--verbose', '--output', 'json'], changed);
     expectCode(r, 0);
-    expect(awsCalls(r).filter((c) => MUTATING.has(c.split(' ')[1]!.toLowerCase()))).to.deep.equal([
+    expect(mutatingCalls(awsCalls(r))).to.deep.equal([
       'ApplicationAutoScaling RegisterScalableTarget',
     ]);
     expect((await target())[0]).to.deep.include({ MinCapacity: 2, MaxCapacity: 4 });

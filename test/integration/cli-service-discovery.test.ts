@@ -13,15 +13,14 @@ import {
   ServiceDiscoveryClient,
   type Service,
 } from '@aws-sdk/client-servicediscovery';
-import { MUTATING_METHODS } from '../../lib/aws/ports.js';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { useMoto } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
+import { awsCalls, mutatingCalls } from '../helpers/aws-calls.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 
 const SD_WEB = fixture('integration', 'sd-web.jsonnet');
-const MUTATING = new Set(Object.values(MUTATING_METHODS).flatMap((methods) => (methods as readonly string[]).map((m) => m.toLowerCase())));
 
 describe('integration: service discovery (Cloud Map) against moto', function () {
   this.timeout(120_000);
@@ -76,14 +75,6 @@ describe('integration: service discovery (Cloud Map) against moto', function () 
     return found;
   }
 
-  function awsCalls(r: CliResult): string[] {
-    return r.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { code: string; data?: { service?: string; operation?: string } })
-      .filter((m) => m.code === 'aws.call')
-      .map((m) => `${m.data?.service ?? '?'} ${m.data?.operation ?? '?'}`);
-  }
 
   it('deploy creates the Cloud Map service with the configured records, and the ECS service registers into it', async () => {
     const r = await ok(['deploy', SD_WEB]);
@@ -119,7 +110,7 @@ describe('integration: service discovery (Cloud Map) against moto', function () 
     const again = await ok(['deploy', SD_WEB, '--verbose', '--output', 'json']);
     const calls = awsCalls(again);
     expect(calls, calls.join(', ')).to.include.members(['ServiceDiscovery GetNamespace', 'ServiceDiscovery ListServices', 'ECS DescribeServices']);
-    expect(calls.filter((c) => MUTATING.has(c.split(' ')[1]!.toLowerCase()))).to.deep.equal([]);
+    expect(mutatingCalls(calls)).to.deep.equal([]);
 
     const changed = await ok(['deploy', SD_WEB], { HAKO_SD_TTL: '30' });
     expect(changed.stdout).to.contain(`Updated service discovery service sd-web (${before!.Id})`);

@@ -15,10 +15,10 @@ import {
   ElasticLoadBalancingV2Client,
   type Listener,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { MUTATING_METHODS } from '../../lib/aws/ports.js';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { useMoto } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
+import { awsCalls, mutatingCalls } from '../helpers/aws-calls.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -29,8 +29,6 @@ const GOLANG_HOST = path.join('definitions', 'shared-port', 'golang-host.jsonnet
 const CLUSTER = 'hako-training';
 const LB = 'hako-training';
 
-/** Every mutating operation of every port, lower-cased: `createlistener`, `updateservice`, … */
-const MUTATING = new Set(Object.values(MUTATING_METHODS).flatMap((methods) => (methods as readonly string[]).map((m) => m.toLowerCase())));
 
 describe('integration: the training scenario (two apps on one ALB) through the CLI', function () {
   this.timeout(120_000);
@@ -139,12 +137,6 @@ describe('integration: the training scenario (two apps on one ALB) through the C
       .map((line) => JSON.parse(line) as JsonMessage);
   }
 
-  /** The operations a `--verbose --output json` run called, from its `aws.call` messages. */
-  function awsCalls(r: CliResult): string[] {
-    return messages(r)
-      .filter((m) => m.code === 'aws.call')
-      .map((m) => `${m.data?.service ?? '?'} ${m.data?.operation ?? '?'}`);
-  }
 
   describe('each app on its own listener', () => {
     it('deploying both creates one load balancer with two listeners, each forwarding to its app', async () => {
@@ -172,7 +164,7 @@ describe('integration: the training scenario (two apps on one ALB) through the C
         const calls = awsCalls(again);
         // The log must show calls at all, or "no mutating call" below would prove nothing.
         expect(calls.some((c) => /DescribeServices$/.test(c)), `${file} calls: ${calls.join(', ')}`).to.equal(true);
-        expect(calls.filter((c) => MUTATING.has(c.split(' ')[1]!.toLowerCase())), file).to.deep.equal([]);
+        expect(mutatingCalls(calls), file).to.deep.equal([]);
         expect(again.stdout).to.contain("Task definition isn't changed");
         expect(again.stdout).to.contain("Service isn't changed");
       }
@@ -238,7 +230,7 @@ describe('integration: the training scenario (two apps on one ALB) through the C
 
       // The heir of listener 80 redeploys without touching it.
       const again = await ok('deploy', GOLANG_HOST, '--verbose', '--output', 'json');
-      expect(awsCalls(again).filter((c) => MUTATING.has(c.split(' ')[1]!.toLowerCase()))).to.deep.equal([]);
+      expect(mutatingCalls(awsCalls(again))).to.deep.equal([]);
       expect(messages(again).filter((m) => m.level === 'warn' || m.level === 'error')).to.deep.equal([]);
       expect(again.stderr).to.equal('');
 

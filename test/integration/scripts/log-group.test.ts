@@ -2,12 +2,12 @@
  * create_aws_cloud_watch_logs_log_group against moto through the real factory: apply creates the group with its
  * retention (read back with DescribeLogGroups), and a second plan is a noop.
  */
-import { container as baseContainer, withLogs } from '../../helpers/model-builders.js';
+import { appModel, container as baseContainer, withLogs } from '../../helpers/model-builders.js';
 import { expect } from 'chai';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createAwsClients } from '../../../lib/aws/factory.js';
 import type { AwsClients } from '../../../lib/aws/ports.js';
-import type { AppModel, AppModelData, ContainerModel, LogConfiguration } from '../../../lib/definition/model.js';
+import type { AppModel, ContainerModel, LogConfiguration } from '../../../lib/definition/model.js';
 import { RecordingIoHost } from '../../../lib/io/io-host.js';
 import { logGroupConfigSchema, logGroupScript } from '../../../lib/scripts/log-group/index.js';
 import { motoClientConfig } from '../harness/aws.js';
@@ -22,29 +22,14 @@ function awslogs(group: string, region: string): LogConfiguration {
   return { log_driver: 'awslogs', options: { 'awslogs-group': group, 'awslogs-region': region, 'awslogs-stream-prefix': 'ecs' } };
 }
 
-const MODEL: AppModel = {
-  id: 'nanika',
-  file: '/defs/nanika.jsonnet',
-  root_path: '/defs',
-  scheduler: {
-    type: 'ecs',
-    cluster: 'default',
-    placement_constraints: [],
-    placement_strategy: [],
-    dynamic_port_mapping: true,
-    tags: {},
-    enable_execute_command: false,
-  },
+const MODEL: AppModel = appModel({
   containers: [
     container('app', awslogs('/ecs/nanika', 'ap-northeast-1')),
     container('front', awslogs('/ecs/nanika', 'ap-northeast-1')),
     container('worker', awslogs('/ecs/nanika-worker', 'us-east-1')),
     container('sidecar'),
   ],
-  volumes: [],
-  scripts: [],
-  load_balancers: [],
-} satisfies AppModelData;
+});
 
 describe('integration: create_aws_cloud_watch_logs_log_group', () => {
   const moto = useMoto();

@@ -4,28 +4,14 @@
  * one `app` container busybox cpu 32 memory 64.
  */
 import type { ecs } from '../../../../lib/aws/ports.js';
+import { container as baseContainer } from '../../../helpers/model-builders.js';
 import type { AppModel, AppModelData, ContainerModel, EcsSchedulerModel } from '../../../../lib/definition/model.js';
 
 export const CLUSTER_ARN = 'arn:aws:ecs:ap-northeast-1:012345678901:cluster/eagletmt';
 export const TD_ARN_1 = 'arn:aws:ecs:ap-northeast-1:012345678901:task-definition/ecs:1';
 
 export function container(overrides: Partial<ContainerModel> = {}): ContainerModel {
-  return {
-    name: 'app',
-    image: 'busybox:latest',
-    cpu: 32,
-    memory: 64,
-    links: [],
-    port_mappings: [],
-    essential: true,
-    env: [],
-    env_providers: [],
-    docker_labels: {},
-    mount_points: [],
-    privileged: false,
-    volumes_from: [],
-    ...overrides,
-  };
+  return baseContainer(overrides.name ?? 'app', { image: 'busybox:latest', cpu: 32, memory: 64, ...overrides });
 }
 
 export function scheduler(overrides: Partial<EcsSchedulerModel> = {}): EcsSchedulerModel {
