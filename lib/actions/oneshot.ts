@@ -6,6 +6,7 @@
 import type { AwsClients } from '../aws/ports.js';
 import { info, warn, type IoHost } from '../io/io-host.js';
 import type { Plan } from '../plan/plan.js';
+import { redactPlan } from '../plan/redact.js';
 import { compareTaskDefinition } from '../schedulers/ecs/compare.js';
 import { registerOneshotTaskDefinition, runOneshot, type OneshotResult } from '../schedulers/ecs/oneshot.js';
 import { planTaskDefinition } from '../schedulers/ecs/plan.js';
@@ -32,7 +33,10 @@ export interface OneshotOptions {
   readonly signal?: AbortSignal;
 }
 
-export type OneshotOutcome = { readonly dryRun: true; readonly plan: Plan } | ({ readonly dryRun: false } & OneshotResult);
+/** A dry run's plan, and the same plan with provider values masked: only `displayPlan` may be shown. */
+export type OneshotOutcome =
+  | { readonly dryRun: true; readonly plan: Plan; readonly displayPlan: Plan }
+  | ({ readonly dryRun: false } & OneshotResult);
 
 export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> {
   const dryRun = options.dryRun ?? false;
@@ -44,8 +48,10 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     tag: options.tag,
     with: options.containers ?? [],
     withoutContributions: true,
-    providerMode: dryRun ? 'check' : 'expand',
-    envMode: dryRun ? 'check' : 'expand',
+    // A dry run compares with the live `<app>-oneshot` revision, whose env holds the real values: only the real values
+    // compare exactly, and only knowing them lets the rendered plan mask them on both sides (as diff does).
+    providerMode: 'expand',
+    envMode: 'expand',
   });
   if (preparedAny.kind === 'plugin') return pluginOneshot(preparedAny, options, dryRun);
   const prepared = preparedAny;
@@ -68,7 +74,8 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     const current = await describeLatestTaskDefinition(ecs, family);
     const step = planTaskDefinition(model, { taskDefinition: current?.taskDefinition, taskDefinitionTags: current?.tags ?? [] }, { force: false, family });
     await checkSecrets(model.containers, prepared.aws);
-    return { dryRun: true, plan: { steps: [...scriptSteps.steps, step] } };
+    const plan: Plan = { steps: [...scriptSteps.steps, step] };
+    return { dryRun: true, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()) };
   }
 
   await applyScriptSteps(prepared, scriptSteps);
@@ -99,7 +106,7 @@ async function pluginOneshot(prepared: PreparedPluginApp, options: OneshotOption
   const result = await callScheduler(prepared, 'oneshot', (run) =>
     run(prepared.model, { command: options.command, env: options.env ?? [], dryRun }),
   );
-  if (dryRun) return { dryRun: true, plan: { steps: [] } };
+  if (dryRun) return { dryRun: true, plan: { steps: [] }, displayPlan: { steps: [] } };
   info(prepared.io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
   // There is no ECS task: cluster and task ARN are the scheduler's business.
   return { dryRun: false, exitCode: result.exitCode, cluster: '', taskArn: '', stopped: false, containers: [] };

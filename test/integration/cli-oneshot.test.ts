@@ -109,4 +109,18 @@ describe('integration: hako oneshot against moto', function () {
     expect(`${stdout}${stderr}`).to.contain(`Stopping ${tasks[0]!.taskArn}`);
     expectCode({ code, stdout, stderr }, appExit!);
   });
+
+  it('oneshot --dry-run after a real oneshot masks provider values on both sides and sees no change', async () => {
+    const SECRET = fixture('integration', 'oneshot-secret.jsonnet');
+    const planted = ['planted-secret-pw-7f3a91', 'planted-secret-token-c2d8e4'];
+    const first = await hako('oneshot', SECRET, '--', 'echo', 'hi');
+    expectCode(first, 0);
+    for (const args of [['--dry-run'], ['--dry-run', '--verbose'], ['--dry-run', '--output', 'json']]) {
+      const r = await hako('oneshot', SECRET, ...args, '--', 'echo', 'hi');
+      expectCode(r, 0);
+      for (const value of planted) expect(`${r.stdout}${r.stderr}`, `${args.join(' ')} printed a provider value`).to.not.contain(value);
+      // The live revision was registered from the same values: comparing with them (not placeholders) finds nothing.
+      expect(r.stdout, args.join(' ')).to.contain("Task definition isn't changed");
+    }
+  });
 });

@@ -67,7 +67,7 @@ export const oneshotCommand: CliCommand = {
         signal: signals.signal,
       });
       if (outcome.dryRun) {
-        io.result(renderPlan(outcome.plan, { color: io.color }));
+        io.result(renderPlan(outcome.displayPlan, { color: io.color }));
         return 0;
       }
       if (outcome.data) io.result(JSON.stringify(outcome.data));
