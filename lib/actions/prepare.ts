@@ -12,6 +12,11 @@ import { isEcsApp, type Scheduler, type SchedulerContext } from '../schedulers/s
 import { applyContributions } from '../scripts/contribute.js';
 import type { Script, ScriptContext } from '../scripts/script.js';
 import { loadApp, type LoadedApp, type LoadOptions } from './load-app.js';
+import { randomUUID } from 'node:crypto';
+import { sleep as realSleep, systemClock } from '../util/sleep.js';
+
+/** Interim: one id per process until every step runs through the executor. */
+const runId = randomUUID();
 
 export interface ScriptInstance {
   readonly type: string;
@@ -187,6 +192,6 @@ export async function applyScriptSteps(prepared: PreparedApp, planned: ScriptSte
     const owner = planned.ownerOf.get(step);
     if (!owner || step.action === 'noop') continue;
     if (!owner.script.apply) throw new PluginError(owner.type, `Script ${owner.type} planned a step but has no apply`);
-    await owner.script.apply(step, { io: prepared.io, aws: () => prepared.aws });
+    await owner.script.apply(step, { io: prepared.io, aws: () => prepared.aws, sleep: realSleep, clock: systemClock, runId });
   }
 }

@@ -7,6 +7,8 @@
  * where AWS distinguishes them.
  */
 
+import type { Deferred } from '../plan/outputs.js';
+
 export type DeepReadonly<T> = T extends (infer E)[]
   ? readonly DeepReadonly<E>[]
   : T extends object
@@ -290,9 +292,13 @@ export interface ContainerContribution {
   port_mappings?: PortMapping[];
 }
 
-/** The service's binding to a load balancer target group, resolved by name at apply time. */
+/**
+ * The service's binding to a load balancer target group. The ARN may be an `OutputRef` to the step that creates
+ * the target group in the same apply (the `alb` script's contribution), filled in by the executor.
+ */
 export interface LoadBalancerBinding {
   target_group_name: string;
+  target_group_arn?: Deferred;
   container_name: string;
   container_port: number;
 }

@@ -1,7 +1,7 @@
 /**
  * A Plan is the pure result of comparing the desired model with observed AWS state: an ordered list of Steps.
  * Steps are data. `diff` and `--dry-run` render them; only the apply phase (which dry runs never receive)
- * executes them, each through the applier of the component that planned it (`owner`).
+ * executes them, through the one executor (executor.ts), each by the component that planned it (`owner`).
  */
 export type StepAction = 'create' | 'update' | 'delete' | 'noop';
 
@@ -21,8 +21,27 @@ export interface Step<Payload = unknown> {
    */
   readonly before?: unknown;
   readonly after?: unknown;
-  /** Whatever the owner's applier needs (API input, ARNs). Never shown; may hold unexpanded placeholders only. */
+  /**
+   * Whatever the owner's applier needs (API input, ARNs). Never shown: it may hold provider values. Values that
+   * only an earlier step can provide are `OutputRef`s (outputs.ts); the executor fills them in before `apply`.
+   */
   readonly payload: Payload;
+  /**
+   * Identifies the step within its plan (journal entries, `dependsOn`). Default `<owner>:<kind>:<resource>`.
+   */
+  readonly id?: string;
+  /**
+   * What this step provides to later steps, by output key (outputs.ts): the value when it is known at plan time
+   * (an existing resource), `undefined` when only applying the step tells it ("known after apply").
+   */
+  readonly outputs?: Readonly<Record<string, string | undefined>>;
+  /** Steps (by id) that must have been applied before this one may run; refs in the payload imply their producers. */
+  readonly dependsOn?: readonly string[];
+}
+
+/** The id of a step: its own, or `<owner>:<kind>:<resource>`. */
+export function stepId(step: Step): string {
+  return step.id ?? `${step.owner}:${step.kind}:${step.resource}`;
 }
 
 /**

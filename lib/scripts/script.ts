@@ -4,9 +4,13 @@
  *
  * 1. `contribute` (pure): returns what it adds to the model — a front container's env, links and port mappings,
  *    the service's target group binding — instead of editing containers in place as hako's scripts did.
- * 2. `plan` (observe read-only, then decide): returns Steps that `diff` and `--dry-run` render next to the ECS
- *    steps; `apply` executes one of them. Dry runs never call `apply`, so they cannot mutate anything.
- *    A script whose resources already match returns only `noop` steps (or none): redeploys make no mutating call.
+ * 2. `plan` (observe read-only, then decide): returns Steps that `diff` and `--dry-run` render next to the
+ *    scheduler's steps; the one executor (lib/plan/executor.ts) applies them through `apply`, with `reconcile` and
+ *    `isGone` for its fault rules. Dry runs never call `apply`, so they cannot mutate anything. A script whose
+ *    resources already match returns only `noop` steps (or none): redeploys make no mutating call. What a later
+ *    step needs from an earlier one (an ARN created in the same apply) is a declared step output, referred to by an
+ *    `OutputRef` (lib/plan/outputs.ts) — also across owners: the `alb` script contributes the target group ARN
+ *    the scheduler binds the service to as a ref to its own step's output.
  * 3. hooks (hako's vocabulary): async notifications at fixed points of deploy, rollback, oneshot and remove.
  *
  * Order: scripts run in `scripts[]` order. Their deploy steps are applied before the ECS steps (they are
@@ -15,8 +19,11 @@
 import type { AwsClients } from '../aws/ports.js';
 import type { AppModel, ScriptContribution } from '../definition/model.js';
 import type { IoHost } from '../io/io-host.js';
+import type { ApplyContext, StepOutcome } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
 import type { PluginRegistration } from '../plugin.js';
+
+export type { ApplyContext, StepOutcome } from '../plan/executor.js';
 
 export interface ScriptContext {
   /** The application id (service name, default resource names such as `hako-<appId>`). */
@@ -28,11 +35,6 @@ export interface ScriptContext {
   readonly io: IoHost;
   /** True for `deploy --dry-run`, `diff`, `remove --dry-run`…: hooks must not mutate anything then. */
   readonly dryRun: boolean;
-}
-
-export interface ApplyContext {
-  readonly io: IoHost;
-  readonly aws: () => AwsClients;
 }
 
 export interface DeployFailedInfo {
@@ -49,8 +51,12 @@ export interface Script {
   plan?(model: AppModel, options: { readonly forOneshot: boolean }): Promise<Step[]>;
   /** Observe and plan what `remove` deletes: only what this app owns. */
   planRemove?(model: AppModel): Promise<Step[]>;
-  /** Execute one of this script's steps (from `plan` or `planRemove`). */
-  apply?(step: Step, context: ApplyContext): Promise<void>;
+  /** Execute one of this script's steps (from `plan` or `planRemove`); return the outputs it provides. */
+  apply?(step: Step, context: ApplyContext): Promise<StepOutcome | void>;
+  /** After a create's response was lost: whether it took effect, and its outputs if so (lib/plan/executor.ts). */
+  reconcile?(step: Step, context: ApplyContext): Promise<StepOutcome | undefined>;
+  /** Whether `error` from one of this script's deletes means the target is already gone. Default: not-found errors. */
+  isGone?(step: Step, error: unknown): boolean;
   /** Extra lines for `hako status` (e.g. `Load balancer:` lines). */
   status?(model: AppModel): Promise<string[]>;
 

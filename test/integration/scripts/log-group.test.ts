@@ -12,6 +12,7 @@ import { RecordingIoHost } from '../../../lib/io/io-host.js';
 import { logGroupConfigSchema, logGroupScript } from '../../../lib/scripts/log-group/index.js';
 import { motoClientConfig } from '../harness/aws.js';
 import { applyProcessEnv, useMoto } from '../harness/moto.js';
+import { applyContext } from '../../helpers/apply-context.js';
 
 function container(name: string, log?: LogConfiguration): ContainerModel {
   return baseContainer(name, { image: name, ...withLogs(log) });
@@ -73,7 +74,7 @@ describe('integration: create_aws_cloud_watch_logs_log_group', () => {
       ['create-log-group', 'CloudWatch log group /ecs/nanika in ap-northeast-1'],
       ['create-log-group', 'CloudWatch log group /ecs/nanika-worker in us-east-1'],
     ]);
-    for (const step of steps) await script.apply!(step, { io, aws: () => aws });
+    for (const step of steps) await script.apply!(step, applyContext({ io, aws: () => aws }));
 
     expect(await groups('ap-northeast-1')).to.have.deep.members([
       ['/ecs/nanika', 14],
@@ -90,13 +91,13 @@ describe('integration: create_aws_cloud_watch_logs_log_group', () => {
     const io = new RecordingIoHost();
     const make = (days: number) =>
       logGroupScript.create(logGroupConfigSchema.parse({ retention_in_days: days }), { appId: 'nanika', rootPath: '/defs', aws: () => aws, io, dryRun: false });
-    for (const step of await make(7).plan!(MODEL, { forOneshot: false })) await make(7).apply!(step, { io, aws: () => aws });
+    for (const step of await make(7).plan!(MODEL, { forOneshot: false })) await make(7).apply!(step, applyContext({ io, aws: () => aws }));
     const steps = await make(30).plan!(MODEL, { forOneshot: false });
     expect(steps.map((s) => [s.kind, s.action])).to.deep.equal([
       ['put-retention-policy', 'update'],
       ['put-retention-policy', 'update'],
     ]);
-    for (const step of steps) await make(30).apply!(step, { io, aws: () => aws });
+    for (const step of steps) await make(30).apply!(step, applyContext({ io, aws: () => aws }));
     expect(await groups('ap-northeast-1')).to.deep.equal([['/ecs/nanika', 30]]);
     expect(await groups('us-east-1')).to.deep.equal([['/ecs/nanika-worker', 30]]);
   });

@@ -12,6 +12,7 @@ import { RecordingIoHost } from '../../../lib/io/io-host.js';
 import { frontConfigFor, nginxFrontConfigSchema, nginxFrontScript } from '../../../lib/scripts/nginx-front/index.js';
 import { motoClientConfig } from '../harness/aws.js';
 import { applyProcessEnv, useMoto } from '../harness/moto.js';
+import { applyContext } from '../../helpers/apply-context.js';
 
 
 const MODEL: AppModel = appModel();
@@ -55,7 +56,7 @@ describe('integration: nginx_front uploads its config to S3', () => {
 
     const steps = await script.plan!(MODEL, { forOneshot: false });
     expect(steps.map((s) => [s.kind, s.action])).to.deep.equal([['upload-front-config', 'create']]);
-    for (const step of steps) await script.apply!(step, { io, aws: () => aws });
+    for (const step of steps) await script.apply!(step, applyContext({ io, aws: () => aws }));
 
     const stored = await readObject('hako/front_config/nanika.conf');
     expect(stored.body).to.equal(frontConfigFor(config, MODEL));

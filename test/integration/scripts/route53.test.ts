@@ -22,6 +22,7 @@ import { route53Script } from '../../../lib/scripts/route53/index.js';
 import type { Script } from '../../../lib/scripts/script.js';
 import { createSecurityGroup, defaultNetwork, motoClientConfig } from '../harness/aws.js';
 import { applyProcessEnv, useMoto } from '../harness/moto.js';
+import { applyContext } from '../../helpers/apply-context.js';
 
 const APP = 'dns-app';
 
@@ -73,7 +74,7 @@ describe('integration: route53 script against moto', () => {
   }
 
   async function apply(s: Script, steps: Step[]): Promise<void> {
-    for (const step of steps) await s.apply!(step, { io, aws: () => aws });
+    for (const step of steps) await s.apply!(step, applyContext({ io, aws: () => aws }));
   }
 
   async function recordSets(): Promise<ResourceRecordSet[]> {

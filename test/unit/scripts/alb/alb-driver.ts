@@ -10,6 +10,7 @@ import type { Step } from '../../../../lib/plan/plan.js';
 import { configSchema, createAlbScript } from '../../../../lib/scripts/alb/index.js';
 import type { Script } from '../../../../lib/scripts/script.js';
 import { createVirtualTime, type VirtualTime } from '../../../../lib/util/sleep.js';
+import { applyContext } from '../../../helpers/apply-context.js';
 
 export interface ModelOptions {
   containers?: string[];
@@ -76,7 +77,7 @@ function setup(api: Elbv2Api, appId: string, config: Record<string, unknown>, op
 export async function deploy(api: Elbv2Api, appId: string, config: Record<string, unknown>, options: DriverOptions = {}): Promise<Run> {
   const { io, time, aws, script, model } = setup(api, appId, config, options);
   const steps = await script.plan!(model, { forOneshot: false });
-  if (!options.planOnly) for (const step of steps) await script.apply!(step, { io, aws });
+  if (!options.planOnly) for (const step of steps) await script.apply!(step, applyContext({ io, aws }));
   return { steps, io, time, script };
 }
 
@@ -84,7 +85,7 @@ export async function deploy(api: Elbv2Api, appId: string, config: Record<string
 export async function remove(api: Elbv2Api, appId: string, config: Record<string, unknown>, options: DriverOptions = {}): Promise<Run> {
   const { io, time, aws, script, model } = setup(api, appId, config, options);
   const steps = await script.planRemove!(model);
-  if (!options.planOnly) for (const step of steps) await script.apply!(step, { io, aws });
+  if (!options.planOnly) for (const step of steps) await script.apply!(step, applyContext({ io, aws }));
   return { steps, io, time, script };
 }
 

@@ -11,6 +11,7 @@ import {
   logGroupTargets,
   type LogGroupConfig,
 } from '../../../../lib/scripts/log-group/index.js';
+import { applyContext } from '../../../helpers/apply-context.js';
 
 
 function model(containers: ContainerModel[]): AppModel {
@@ -112,7 +113,7 @@ async function planAndApply(byRegion: Record<string, FakeLogs>, m: AppModel, con
   const io = new RecordingIoHost();
   const s = script(byRegion, config, io);
   const steps = await s.plan!(m, { forOneshot });
-  for (const step of steps) await s.apply!(step, { io, aws: clients(byRegion) });
+  for (const step of steps) await s.apply!(step, applyContext({ io, aws: clients(byRegion) }));
   return { steps, io };
 }
 
@@ -267,7 +268,7 @@ describe('create_aws_cloud_watch_logs_log_group script', () => {
       const s = script({ 'ap-northeast-1': fake }, { retention_in_days: 5 }, io);
       const [step] = await s.plan!(SPEC_MODEL, { forOneshot: false });
       fake.groups.push({ name: 'group' }); // someone else wins the race between plan and apply
-      await s.apply!(step!, { io, aws: clients({ 'ap-northeast-1': fake }) });
+      await s.apply!(step!, applyContext({ io, aws: clients({ 'ap-northeast-1': fake }) }));
       expect(fake.groups).to.deep.equal([{ name: 'group', retentionInDays: 5 }]);
       expect(io.codes()).to.deep.equal(['log-group.exists', 'log-group.retention']);
     });

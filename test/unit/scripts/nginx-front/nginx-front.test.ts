@@ -14,6 +14,7 @@ import {
   renderFrontConfig,
   type NginxFrontConfig,
 } from '../../../../lib/scripts/nginx-front/index.js';
+import { applyContext } from '../../../helpers/apply-context.js';
 
 function model(overrides: { network_mode?: 'awsvpc' | 'bridge'; containers?: ContainerModel[] } = {}): AppModel {
   return appModel({
@@ -286,7 +287,7 @@ describe('nginx_front plan and apply', () => {
     const io = new RecordingIoHost();
     const sc = script(s3, io);
     const [step] = await sc.plan!(model(), { forOneshot: false });
-    await sc.apply!(step!, { io, aws: clients(s3) });
+    await sc.apply!(step!, applyContext({ io, aws: clients(s3) }));
     expect(s3.objects.get(key)).to.deep.equal({ body: DEFAULT_CONFIG, contentType: 'text/plain' });
     expect(io.lines).to.deep.equal(['Uploaded front configuration to s3://nanika/hako/front_config/nanika.conf']);
     const again = await sc.plan!(model(), { forOneshot: false });
@@ -298,7 +299,7 @@ describe('nginx_front plan and apply', () => {
     s3.objects.set(key, { body: DEFAULT_CONFIG });
     const sc = script(s3);
     const [step] = await sc.plan!(model(), { forOneshot: false });
-    await sc.apply!(step!, { io: new RecordingIoHost(), aws: clients(s3) });
+    await sc.apply!(step!, applyContext({ io: new RecordingIoHost(), aws: clients(s3) }));
     expect(s3.calls.map((c) => c.method)).to.deep.equal(['getObject']);
   });
 
@@ -306,7 +307,7 @@ describe('nginx_front plan and apply', () => {
     const step: Step = { owner: 'ecs', kind: 'update-service', action: 'update', resource: 'x', title: 'x', payload: {} };
     let caught: unknown;
     try {
-      await script(new FakeS3()).apply!(step, { io: new RecordingIoHost(), aws: clients(new FakeS3()) });
+      await script(new FakeS3()).apply!(step, applyContext({ io: new RecordingIoHost(), aws: clients(new FakeS3()) }));
     } catch (e) {
       caught = e;
     }

@@ -9,6 +9,7 @@ import { createRoute53Script, type DeleteRecordsPayload, type UpsertRecordsPaylo
 import type { Script, ScriptContext } from '../../../../lib/scripts/script.js';
 import { createVirtualTime, type VirtualTime } from '../../../../lib/util/sleep.js';
 import { FakeLoadBalancers, FakeRoute53 } from '../../../helpers/fake-route53.js';
+import { applyContext } from '../../../helpers/apply-context.js';
 
 const APP = 'hello';
 const LB_DNS = 'hako-hello-123.ap-northeast-1.elb.amazonaws.com';
@@ -56,7 +57,7 @@ function world(raw: Record<string, unknown>, options: { alb?: Record<string, unk
     plan: () => script.plan!(m, { forOneshot: false }),
     planRemove: () => script.planRemove!(m),
     async apply(steps) {
-      for (const step of steps) await script.apply!(step, { io, aws: () => aws });
+      for (const step of steps) await script.apply!(step, applyContext({ io, aws: () => aws }));
     },
     changes: () => r53.callsOf('changeResourceRecordSets').length,
   };
