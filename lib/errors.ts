@@ -115,6 +115,24 @@ export class AwsApiError extends HakoError {
   }
 }
 
+/**
+ * More than one resource answers to a name that should be unique (two load balancers called `hako-web`). Left by
+ * an endpoint that does not enforce uniqueness, by two runs racing, or by a create repeated after a lost response.
+ * hako stops instead of picking one or creating another, and names every copy.
+ */
+export class DuplicateResourcesError extends HakoError {
+  readonly resource: string;
+  readonly ids: readonly string[];
+  constructor(resource: string, ids: readonly string[], options: HakoErrorOptions = {}) {
+    super(`Found ${ids.length} copies of ${resource}: ${ids.join(', ')}`, 'DUPLICATE_RESOURCES', 1, {
+      hint: options.hint ?? 'Keep one (the one in use) and delete the others, then run hako again.',
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.resource = resource;
+    this.ids = ids;
+  }
+}
+
 export type DeploymentFailure = 'failed' | 'timed-out' | 'rolled-back';
 
 /** A rollout did not complete. `failure` says whether it failed, timed out, or failed and was rolled back. */

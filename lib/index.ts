@@ -13,19 +13,38 @@ export { definitionJsonSchema } from './definition/json-schema.js';
 export type * from './definition/model.js';
 export * from './errors.js';
 export { RecordingIoHost, silentIoHost, type IoHost, type IoLevel, type IoMessage } from './io/io-host.js';
-export type { Plan, Step, StepAction } from './plan/plan.js';
+export { stepId, type Plan, type Step, type StepAction } from './plan/plan.js';
 export { renderPlan } from './plan/render.js';
 export type { PluginRegistration } from './plugin.js';
 export type { EnvProvider, ProviderContext, ProviderPlugin } from './providers/provider.js';
-export type { ApplyContext, DeployFailedInfo, Script, ScriptContext, ScriptPlugin } from './scripts/script.js';
+export type { DeployFailedInfo, Script, ScriptContext, ScriptPlugin } from './scripts/script.js';
 export {
   isEcsApp,
+  SCHEDULER_COMMANDS,
+  type DeployPlanOptions,
+  type OneshotPlanOptions,
+  type OneshotRun,
+  type OneshotRunOptions,
+  type RollbackPlan,
+  type RolloutOutcome,
   type Scheduler,
   type SchedulerCommand,
   type SchedulerContext,
-  type SchedulerDeployOptions,
-  type SchedulerOneshotOptions,
   type SchedulerPlugin,
+  type SchedulerStatus,
+  type StatusSection,
+  type WaitOptions,
 } from './schedulers/scheduler.js';
+export {
+  Execution,
+  StepFailedError,
+  type ApplyContext,
+  type ExecutionOptions,
+  type JournalEntry,
+  type StepApplier,
+  type StepOutcome,
+  type StepStatus,
+} from './plan/executor.js';
+export { displayRefs, isOutputRef, known, outputRef, shown, type Deferred, type OutputRef } from './plan/outputs.js';
 export type { AwsClients } from './aws/ports.js';
 export { HAKO_VERSION } from './version.js';

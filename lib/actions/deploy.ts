@@ -1,27 +1,19 @@
 /**
- * deploy / diff / deploy --dry-run: evaluate → normalise → contribute → observe → plan, then (deploy only)
- * apply → wait → hooks. A dry run returns after rendering: it never reaches the apply phase, and its AWS ports
- * refuse mutating calls besides.
+ * deploy / diff / deploy --dry-run: evaluate → normalise → contribute → observe → plan (scripts, then the
+ * scheduler), then (deploy only) apply every step through the one executor → wait → recover on failure → hooks.
+ * A dry run returns after planning: it never builds an Execution, so it cannot reach `apply`, and its AWS ports
+ * refuse mutating calls besides. Nothing here knows which scheduler runs the app.
  */
 import type { AwsClients } from '../aws/ports.js';
-import { requireDesiredCount } from '../definition/normalise.js';
-import { DefinitionError, DeploymentError, HakoError } from '../errors.js';
-import { info, warn, type IoHost } from '../io/io-host.js';
-import { hasChanges, type Plan } from '../plan/plan.js';
+import { DeploymentError } from '../errors.js';
+import { info, type IoHost } from '../io/io-host.js';
+import { Execution, StepFailedError, type JournalEntry } from '../plan/executor.js';
+import { hasChanges, type Plan, type Step } from '../plan/plan.js';
+import { plannedOutputs, resolveKnownRefs } from '../plan/outputs.js';
 import { redactPlan } from '../plan/redact.js';
-import { applyEcsSteps } from '../schedulers/ecs/apply.js';
-import { observeEcs } from '../schedulers/ecs/observe.js';
-import { planEcsDeploy } from '../schedulers/ecs/plan.js';
-import { applyAutoscalingDeploy, planAutoscalingDeploy } from '../schedulers/ecs/autoscaling-deploy.js';
-import { observeServiceDiscovery, planServiceDiscovery, type SdPlan } from '../schedulers/ecs/service-discovery.js';
-import { applyServiceDiscoverySteps } from '../schedulers/ecs/service-discovery-apply.js';
-import { circuitBreakerEnabled, rollbackAfterFailedDeploy } from '../schedulers/ecs/rollback.js';
-import { checkSecrets } from '../schedulers/ecs/secrets-check.js';
-import { waitForDeployment, type WaitContext } from '../schedulers/ecs/wait.js';
-import { findTargetGroupArn } from '../scripts/alb/index.js';
-import { sleep as realSleep, systemClock, type Clock, type Sleep } from '../util/sleep.js';
+import type { Clock, Sleep } from '../util/sleep.js';
 import type { DefinitionSource } from './load-app.js';
-import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedApp, type PreparedPluginApp } from './prepare.js';
+import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepareApp, runHook, schedulerApplier, type PreparedApp } from './prepare.js';
 
 export interface DeployOptions {
   readonly source: DefinitionSource;
@@ -40,23 +32,19 @@ export interface DeployOptions {
 }
 
 export interface PlannedDeploy {
-  readonly prepared: PreparedApp | PreparedPluginApp;
+  readonly prepared: PreparedApp;
   readonly plan: Plan;
   /** The plan with provider values masked: what to show users. */
   readonly displayPlan: Plan;
-  readonly scriptSteps: Awaited<ReturnType<typeof planScripts>>;
+  /** The steps with the component that applies each. */
+  readonly planned: PlannedSteps;
+  readonly scriptSteps: readonly Step[];
+  readonly schedulerSteps: readonly Step[];
 }
 
 /** The first half of a deploy, shared with `diff`: everything up to a Plan, without mutating anything. */
 export async function planDeploy(options: DeployOptions & { readonly dryRun: boolean }): Promise<PlannedDeploy> {
-  const prepared = await prepareDeploy(options);
-  // A plugin scheduler plans in its deploy method; `diff` is a dry run of it.
-  if (prepared.kind === 'plugin') return pluginDeploy(prepared, { ...options, dryRun: true });
-  return planEcs(prepared, options);
-}
-
-function prepareDeploy(options: DeployOptions & { readonly dryRun: boolean }): Promise<PreparedApp | PreparedPluginApp> {
-  return prepareApp({
+  const prepared = await prepareApp({
     ...options.source,
     io: options.io,
     awsFor: options.awsFor,
@@ -66,35 +54,23 @@ function prepareDeploy(options: DeployOptions & { readonly dryRun: boolean }): P
     // values. They never print: `displayPlan` has them masked (lib/plan/redact.ts).
     providerMode: 'expand',
     envMode: 'expand',
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
-}
-
-async function planEcs(prepared: PreparedApp, options: DeployOptions): Promise<PlannedDeploy & { readonly prepared: PreparedApp }> {
-  const missing = requireDesiredCount(prepared.model);
-  if (missing.length > 0) throw new DefinitionError(prepared.model.file, missing);
-  await runHook(prepared, 'deployStarting', prepared.model);
-  const scriptSteps = await planScripts(prepared, 'deploy');
-  const ecs = await prepared.aws.ecs();
-  const observed = await observeEcs(ecs, prepared.model, prepared.model.id);
-  const sdPlan = await planSd(prepared, options.io);
-  const ecsPlan = planEcsDeploy(prepared.model, observed, {
-    force: options.force ?? false,
-    ...(sdPlan === undefined ? {} : { serviceRegistries: sdPlan.registries }),
-  });
-  // After the ECS plan: the scalable target is the service, which must exist before it is registered.
-  const autoscalingSteps = await planAutoscalingDeploy(prepared.model, prepared.aws, observed.service);
-  // Cloud Map services come first: the ECS service's registries point at them.
-  const plan: Plan = { steps: [...scriptSteps.steps, ...(sdPlan?.steps ?? []), ...ecsPlan.steps, ...autoscalingSteps] };
-  return { prepared, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()), scriptSteps };
-}
-
-/** Observes and plans `scheduler.service_discovery`; undefined (and no Cloud Map client) when none is configured. */
-async function planSd(prepared: PreparedApp, io: IoHost): Promise<SdPlan | undefined> {
-  const entries = prepared.model.scheduler.service_discovery ?? [];
-  if (entries.length === 0) return undefined;
-  const sdPlan = planServiceDiscovery(await observeServiceDiscovery(await prepared.aws.serviceDiscovery(), entries));
-  for (const w of sdPlan.warnings) warn(io, 'service-discovery.ignored-change', w);
-  return sdPlan;
+  await runHook(prepared, 'deployStarting', prepared.model as never);
+  const planned = new PlannedSteps();
+  const scriptSteps = await planScripts(prepared, 'deploy', planned);
+  // What the scripts' plans already know (the ARN of a target group that exists) replaces the refs contributed
+  // for it, so the scheduler compares live state with real values; the rest stay "known after apply".
+  const model = resolveKnownRefs(prepared.model, plannedOutputs(scriptSteps));
+  const schedulerSteps = planned.add(
+    await callScheduler(prepared, 'deploy', 'planDeploy', (planDeployWith) =>
+      planDeployWith(model, { force: options.force ?? false, ...(options.tag === undefined ? {} : { tag: options.tag }) }),
+    ),
+    schedulerApplier(prepared, 'deploy'),
+  );
+  const plan: Plan = { steps: planned.steps };
+  return { prepared, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()), planned, scriptSteps, schedulerSteps };
 }
 
 export interface DeployResult {
@@ -102,93 +78,87 @@ export interface DeployResult {
   /** The plan with provider values masked: what to show users. */
   readonly displayPlan: Plan;
   readonly changed: boolean;
+  /** What was applied (empty for dry runs). */
+  readonly journal: readonly JournalEntry[];
 }
 
-/** deploy through a scheduler plugin: its `deploy` method does the work (and plans, for dry runs). */
-async function pluginDeploy(prepared: PreparedPluginApp, options: DeployOptions & { readonly dryRun: boolean }): Promise<PlannedDeploy> {
-  const result = await callScheduler(prepared, 'deploy', (deployWith) =>
-    deployWith(prepared.model, { dryRun: options.dryRun, force: options.force ?? false, ...(options.tag !== undefined ? { tag: options.tag } : {}) }),
-  );
-  const plan: Plan = result.plan ?? { steps: [] };
-  return {
-    prepared,
-    plan,
-    displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()),
-    scriptSteps: { steps: [], ownerOf: new Map() },
-  };
+/** The error a failed step ended with, as the owner threw it (so it reads the same as without the executor). */
+export function unwrapStepFailure(e: unknown): unknown {
+  return e instanceof StepFailedError ? e.entry.error : e;
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const dryRun = options.dryRun ?? false;
-  const preparedAny = await prepareDeploy({ ...options, dryRun });
-  if (preparedAny.kind === 'plugin') {
-    const planned = await pluginDeploy(preparedAny, { ...options, dryRun });
-    if (!dryRun) info(options.io, 'deploy.completed', 'Deployment completed');
-    return { plan: planned.plan, displayPlan: planned.displayPlan, changed: hasChanges(planned.plan) };
-  }
-  const planned = await planEcs(preparedAny, { ...options, dryRun });
+  const planned = await planDeploy({ ...options, dryRun });
   const { prepared, plan } = planned;
   const { io } = options;
+  const { scheduler, model } = prepared;
   if (dryRun) {
-    await checkSecrets(prepared.model.containers, prepared.aws);
-    return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan) };
+    if (scheduler.check) await guard(prepared, 'deploy', () => scheduler.check!(model));
+    return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan), journal: [] };
   }
 
-  await applyScriptSteps(prepared, planned.scriptSteps);
-  await runHook(prepared, 'deployStarted', prepared.model);
-  const ecs = await prepared.aws.ecs();
-  const elbv2 = prepared.model.load_balancers.length > 0 ? await prepared.aws.elbv2() : undefined;
-  const sd =
-    (prepared.model.scheduler.service_discovery ?? []).length > 0
-      ? await applyServiceDiscoverySteps(plan.steps, {
-          serviceDiscovery: await prepared.aws.serviceDiscovery(),
-          io,
-          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        })
-      : undefined;
-  const applied = await applyEcsSteps(plan.steps, {
-    ecs,
-    io,
-    ...(sd === undefined ? {} : { registryArns: sd.registryArns }),
-    resolveTargetGroupArn: async (name) => {
-      const arn = elbv2 ? await findTargetGroupArn(elbv2, name) : undefined;
-      if (!arn) throw new HakoError(`Target group ${name} does not exist`, 'TARGET_GROUP_MISSING', 1, { hint: 'The alb script creates it; check the scripts section.' });
-      return arn;
-    },
-  });
+  const execution = new Execution({ context: applyContextOf(prepared, options.signal), applierFor: planned.planned.applierFor });
+  try {
+    await execution.run(planned.scriptSteps);
+    await runHook(prepared, 'deployStarted', model as never);
+    await execution.run(planned.schedulerSteps);
+  } catch (e) {
+    throw unwrapStepFailure(e);
+  }
 
-  await applyAutoscalingDeploy(plan.steps, { model: prepared.model, aws: prepared.aws, io, ...(applied.service ? { service: applied.service } : {}) });
-
-  if (applied.serviceChanged && applied.service && !options.noWait) {
-    const waitContext: WaitContext = {
-      ecs,
-      io,
-      clock: options.clock ?? systemClock,
-      sleep: options.sleep ?? realSleep,
-      signal: options.signal,
-    };
-    const taskDefinitionArn = applied.taskDefinitionArn ?? applied.service.taskDefinition ?? '';
-    const outcome = await waitForDeployment(waitContext, applied.service, {
-      taskDefinitionArn,
-      timeoutMs: options.timeoutMs ?? 1_200_000,
-      circuitBreaker: circuitBreakerEnabled(applied.service),
-    });
-    if (outcome.status !== 'completed') {
-      await runHook(prepared, 'deployFailed', prepared.model, { taskIds: outcome.startedTaskIds, reason: outcome.reason });
-      await rollbackAfterFailedDeploy(waitContext, {
-        service: outcome.service,
-        outcome,
-        failedTaskDefinitionArn: taskDefinitionArn,
-        previousTaskDefinitionArn: applied.previousTaskDefinitionArn,
-        registeredThisRun: applied.registeredArn !== undefined,
-        timeoutMs: options.timeoutMs ?? 1_200_000,
-      });
-      // rollbackAfterFailedDeploy always throws; this keeps the type checker and readers certain.
-      throw new DeploymentError('failed', outcome.reason);
+  const changed = hasChanges(plan);
+  if (!options.noWait && scheduler.wait) {
+    const outcome = await guard(prepared, 'deploy', () =>
+      scheduler.wait!(model, execution.journal, { timeoutMs: options.timeoutMs ?? 1_200_000, ...(options.signal ? { signal: options.signal } : {}) }),
+    );
+    if (outcome.status === 'failed' || outcome.status === 'timed-out') {
+      await runHook(prepared, 'deployFailed', model as never, { taskIds: outcome.taskIds, reason: outcome.reason });
+      const what = outcome.status === 'timed-out' ? 'Deployment timed out' : 'Deployment failed';
+      const reason = `${what}: ${outcome.reason}`;
+      if (outcome.recovery === undefined || outcome.recovery.length === 0) {
+        const message = outcome.note === undefined ? reason : `${reason}. ${outcome.note}`;
+        throw new DeploymentError(outcome.status, message, outcome.hint === undefined ? {} : { hint: outcome.hint });
+      }
+      await recover(prepared, outcome.recovery, reason, outcome.recoveryTarget, options);
     }
   }
-  await runHook(prepared, 'deployFinished', prepared.model);
-  info(io, 'deploy.completed', options.noWait && applied.serviceChanged ? 'Deployment started (not waiting for it to finish)' : 'Deployment completed');
-  return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan) };
+  await runHook(prepared, 'deployFinished', model as never);
+  const started = options.noWait && execution.journal.some((e) => e.step.action !== 'noop' && e.status !== 'unchanged');
+  info(io, 'deploy.completed', started ? 'Deployment started (not waiting for it to finish)' : 'Deployment completed');
+  return { plan, displayPlan: planned.displayPlan, changed, journal: execution.journal };
+}
+
+/**
+ * Undoes a failed rollout with the scheduler's recovery steps, through the same executor, and waits for it.
+ * Always throws: `rolled-back` when the app is back where it was, `failed` when even that did not complete.
+ */
+async function recover(
+  prepared: PreparedApp,
+  steps: readonly Step[],
+  reason: string,
+  target: string | undefined,
+  options: DeployOptions,
+): Promise<never> {
+  const { scheduler, model } = prepared;
+  const to = target ?? 'the previous version';
+  const applier = schedulerApplier(prepared, 'deploy');
+  const recovery = new Execution({ context: applyContextOf(prepared, options.signal), applierFor: () => applier });
+  try {
+    await recovery.run(steps);
+  } catch (e) {
+    throw new DeploymentError('failed', `${reason}. Rolling back to ${to} failed: ${(unwrapStepFailure(e) as Error).message}`, {
+      hint: 'Inspect the service with `hako status`.',
+      cause: unwrapStepFailure(e),
+    });
+  }
+  const waited = await guard(prepared, 'deploy', () =>
+    scheduler.wait!(model, recovery.journal, { timeoutMs: options.timeoutMs ?? 1_200_000, ...(options.signal ? { signal: options.signal } : {}) }),
+  );
+  if (waited.status === 'failed' || waited.status === 'timed-out') {
+    throw new DeploymentError('failed', `${reason}. Rolling back to ${to} did not complete either: ${waited.reason}`, {
+      hint: 'Inspect the service with `hako status`.',
+    });
+  }
+  throw new DeploymentError('rolled-back', `${reason}. Rolled back to ${to}`);
 }

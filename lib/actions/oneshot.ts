@@ -1,21 +1,18 @@
 /**
- * oneshot: run the app (plus `-c` containers and their dependencies) once as a task of the `<app>-oneshot`
- * family, wait for it to stop, and report the app container's exit code. Scripts plan and apply what a task needs
- * (log groups) first; load balancers and DNS are for services, and those scripts plan nothing for oneshot.
+ * oneshot: run the app (plus `-c` containers and their dependencies) once, wait for it to stop, and report the
+ * app container's exit code. Scripts plan and apply what a task needs (log groups) first, then the scheduler's
+ * steps (ECS: the `<app>-oneshot` task definition) — all through the one executor — and the scheduler runs it.
  */
 import type { AwsClients } from '../aws/ports.js';
-import { info, warn, type IoHost } from '../io/io-host.js';
+import { info, type IoHost } from '../io/io-host.js';
+import { Execution } from '../plan/executor.js';
 import type { Plan } from '../plan/plan.js';
 import { redactPlan } from '../plan/redact.js';
-import { compareTaskDefinition } from '../schedulers/ecs/compare.js';
-import { registerOneshotTaskDefinition, runOneshot, type OneshotResult } from '../schedulers/ecs/oneshot.js';
-import { planTaskDefinition } from '../schedulers/ecs/plan.js';
-import { describeLatestTaskDefinition } from '../schedulers/ecs/observe.js';
-import { checkSecrets } from '../schedulers/ecs/secrets-check.js';
-import { buildTaskDefinition } from '../schedulers/ecs/task-definition.js';
-import { sleep as realSleep, systemClock } from '../util/sleep.js';
+import type { OneshotRun } from '../schedulers/scheduler.js';
+import type { Clock, Sleep } from '../util/sleep.js';
+import { unwrapStepFailure } from './deploy.js';
 import type { DefinitionSource } from './load-app.js';
-import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedPluginApp } from './prepare.js';
+import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepareApp, runHook, schedulerApplier } from './prepare.js';
 
 export interface OneshotOptions {
   readonly source: DefinitionSource;
@@ -31,16 +28,18 @@ export interface OneshotOptions {
   readonly noWait?: boolean;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
 }
 
 /** A dry run's plan, and the same plan with provider values masked: only `displayPlan` may be shown. */
 export type OneshotOutcome =
   | { readonly dryRun: true; readonly plan: Plan; readonly displayPlan: Plan }
-  | ({ readonly dryRun: false } & OneshotResult);
+  | ({ readonly dryRun: false } & OneshotRun);
 
 export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> {
   const dryRun = options.dryRun ?? false;
-  const preparedAny = await prepareApp({
+  const prepared = await prepareApp({
     ...options.source,
     io: options.io,
     awsFor: options.awsFor,
@@ -48,66 +47,44 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     tag: options.tag,
     with: options.containers ?? [],
     withoutContributions: true,
-    // A dry run compares with the live `<app>-oneshot` revision, whose env holds the real values: only the real values
+    // A dry run compares with the live oneshot revision, whose env holds the real values: only the real values
     // compare exactly, and only knowing them lets the rendered plan mask them on both sides (as diff does).
     providerMode: 'expand',
     envMode: 'expand',
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
-  if (preparedAny.kind === 'plugin') return pluginOneshot(preparedAny, options, dryRun);
-  const prepared = preparedAny;
-  const { model, io } = prepared;
-  const family = `${model.id}-oneshot`;
-  // hako's S3 task notifications and ASG scale-out are not implemented yet. Waiting by polling DescribeTasks works
-  // everywhere, so say what is ignored instead of failing a oneshot that would otherwise run fine.
-  if (model.scheduler.oneshot_notification_prefix) {
-    warn(io, 'ecs.oneshot.notification-unsupported', 'scheduler.oneshot_notification_prefix is not supported yet: waiting for the task by polling DescribeTasks instead');
-  }
-  if (model.scheduler.autoscaling_group_for_oneshot) {
-    warn(io, 'ecs.oneshot.scale-out-unsupported', 'scheduler.autoscaling_group_for_oneshot is not supported yet: hako will not scale the group out when the task cannot be placed');
-  }
-  // The app runs the given command; ECS gets it as an override, the dry-run plan shows it in the definition.
-  await runHook(prepared, 'oneshotStarting', model);
-  const scriptSteps = await planScripts(prepared, 'oneshot');
-  const ecs = await prepared.aws.ecs();
-
+  const { model, io, scheduler } = prepared;
+  const runOptions = { command: options.command, env: options.env ?? [], overrides: options.overrides ?? {} };
+  await runHook(prepared, 'oneshotStarting', model as never);
+  const planned = new PlannedSteps();
+  const scriptSteps = await planScripts(prepared, 'oneshot', planned);
+  const schedulerSteps = planned.add(
+    await callScheduler(prepared, 'oneshot', 'planOneshot', (planOneshot) => planOneshot(model, runOptions)),
+    schedulerApplier(prepared, 'oneshot'),
+  );
   if (dryRun) {
-    const current = await describeLatestTaskDefinition(ecs, family);
-    const step = planTaskDefinition(model, { taskDefinition: current?.taskDefinition, taskDefinitionTags: current?.tags ?? [] }, { force: false, family });
-    await checkSecrets(model.containers, prepared.aws);
-    const plan: Plan = { steps: [...scriptSteps.steps, step] };
+    if (scheduler.check) await guard(prepared, 'oneshot', () => scheduler.check!(model));
+    const plan: Plan = { steps: planned.steps };
     return { dryRun: true, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()) };
   }
 
-  await applyScriptSteps(prepared, scriptSteps);
-  const input = buildTaskDefinition(model, { family });
-  const td = await registerOneshotTaskDefinition({ ecs, io, sleep: realSleep, clock: systemClock, signal: options.signal }, input, (current, tags) =>
-    compareTaskDefinition(input, current, tags).changed,
-  );
-  const result = await runOneshot(
-    { ecs, io, sleep: realSleep, clock: systemClock },
-    {
-      model,
-      taskDefinitionArn: td.arn,
-      command: options.command,
-      env: options.env ?? [],
-      overrides: options.overrides ?? {},
+  const execution = new Execution({ context: applyContextOf(prepared, options.signal), applierFor: planned.applierFor });
+  try {
+    await execution.run(scriptSteps);
+    await execution.run(schedulerSteps);
+  } catch (e) {
+    throw unwrapStepFailure(e);
+  }
+  const result = await callScheduler(prepared, 'oneshot', 'runOneshot', (runOneshot) =>
+    runOneshot(model, execution.journal, {
+      ...runOptions,
       noWait: options.noWait ?? false,
-      signal: options.signal,
-      onStarted: (task) => runHook(prepared, 'oneshotStarted', model, { cluster: model.scheduler.cluster, taskArn: task.taskArn ?? '' }),
-    },
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onStarted: (task) => runHook(prepared, 'oneshotStarted', model as never, task),
+    }),
   );
-  await runHook(prepared, 'oneshotFinished', model, { exitCode: result.exitCode });
+  await runHook(prepared, 'oneshotFinished', model as never, { exitCode: result.exitCode });
   if (!options.noWait) info(io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
   return { dryRun: false, ...result };
-}
-
-/** oneshot through a scheduler plugin: its `oneshot` method runs the command and reports the exit code. */
-async function pluginOneshot(prepared: PreparedPluginApp, options: OneshotOptions, dryRun: boolean): Promise<OneshotOutcome> {
-  const result = await callScheduler(prepared, 'oneshot', (run) =>
-    run(prepared.model, { command: options.command, env: options.env ?? [], dryRun }),
-  );
-  if (dryRun) return { dryRun: true, plan: { steps: [] }, displayPlan: { steps: [] } };
-  info(prepared.io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
-  // There is no ECS task: cluster and task ARN are the scheduler's business.
-  return { dryRun: false, exitCode: result.exitCode, cluster: '', taskArn: '', stopped: false, containers: [] };
 }

@@ -1,22 +1,22 @@
 /**
  * Everything a command needs once the definition has validated: the model with scripts' contributions merged,
- * the script instances, and the AWS ports in the definition's region (read-only for dry runs).
+ * the scheduler instance (built-in or plugin, resolved alike), the script instances, and the AWS ports in the
+ * definition's region (read-only for dry runs). Nothing here knows any scheduler by name.
  */
+import { randomUUID } from 'node:crypto';
 import type { AwsClients } from '../aws/ports.js';
 import { readOnlyAwsClients } from '../aws/static-clients.js';
-import type { AppModel, PluginAppModel, ScriptContribution } from '../definition/model.js';
-import { PluginError, HakoError } from '../errors.js';
+import { schedulerConfig, type AnyAppModel, type AppModel, type ScriptContribution } from '../definition/model.js';
+import { DefinitionError, HakoError, PluginError } from '../errors.js';
 import { warn, type IoHost } from '../io/io-host.js';
+import type { ApplyContext, StepApplier } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
-import { isEcsApp, type Scheduler, type SchedulerContext } from '../schedulers/scheduler.js';
+import { builtinSchedulers } from '../schedulers/registry.js';
+import type { Scheduler, SchedulerContext, SchedulerPlugin } from '../schedulers/scheduler.js';
 import { applyContributions } from '../scripts/contribute.js';
 import type { Script, ScriptContext } from '../scripts/script.js';
+import { sleep as realSleep, systemClock, type Clock, type Sleep } from '../util/sleep.js';
 import { loadApp, type LoadedApp, type LoadOptions } from './load-app.js';
-import { randomUUID } from 'node:crypto';
-import { sleep as realSleep, systemClock } from '../util/sleep.js';
-
-/** Interim: one id per process until every step runs through the executor. */
-const runId = randomUUID();
 
 export interface ScriptInstance {
   readonly type: string;
@@ -26,30 +26,22 @@ export interface ScriptInstance {
 }
 
 export interface PreparedApp {
-  readonly kind: 'ecs';
   readonly loaded: LoadedApp;
   /** The normalised model plus every script's contribution. */
-  readonly model: AppModel;
+  readonly model: AnyAppModel;
+  /** `scheduler.type` as the definition wrote it. */
+  readonly schedulerType: string;
+  /** True for a scheduler that ships with hako (its failures are hako's, not a plugin's). */
+  readonly builtinScheduler: boolean;
+  readonly scheduler: Scheduler;
   readonly scripts: readonly ScriptInstance[];
   readonly aws: AwsClients;
   readonly dryRun: boolean;
   readonly io: IoHost;
-}
-
-/**
- * A definition whose `scheduler.type` names a plugin: the plugin's instance for this run. Scripts do not run under
- * a plugin scheduler — their contract (and every built-in script) is about the ECS service.
- */
-export interface PreparedPluginApp {
-  readonly kind: 'plugin';
-  readonly loaded: LoadedApp;
-  readonly model: PluginAppModel;
-  /** `scheduler.type` as the definition wrote it (the plugin's spec). */
-  readonly schedulerType: string;
-  readonly scheduler: Scheduler;
-  readonly aws: AwsClients;
-  readonly dryRun: boolean;
-  readonly io: IoHost;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  /** Unique per run: idempotency tokens derive from it (lib/plan/executor.ts). */
+  readonly runId: string;
 }
 
 export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
@@ -63,30 +55,71 @@ export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
    * balancer binding (hako's nginx_front had no oneshot hooks), and its container set may lack `front`.
    */
   readonly withoutContributions?: boolean;
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
 }
 
-export async function prepareApp(options: PrepareOptions): Promise<PreparedApp | PreparedPluginApp> {
+function resolveScheduler(loaded: LoadedApp, type: string, file: string): { plugin: SchedulerPlugin; builtin: boolean } {
+  const builtin = builtinSchedulers().find((p) => p.type === type);
+  if (builtin !== undefined) return { plugin: builtin, builtin: true };
+  const plugin = loaded.schedulerPlugins.get(type);
+  if (!plugin) throw new PluginError(type, `No plugin for scheduler type "${type}" (scheduler.type in ${file})`);
+  return { plugin, builtin: false };
+}
+
+/** The region a scheduler's config names, if any (`scheduler.region`): where its AWS ports point. */
+function regionOf(config: unknown): string | undefined {
+  const region = typeof config === 'object' && config !== null ? (config as { region?: unknown }).region : undefined;
+  return typeof region === 'string' ? region : undefined;
+}
+
+export async function prepareApp(options: PrepareOptions): Promise<PreparedApp> {
   // Providers may need AWS before the region is known (Jsonnet's provide.ssm): they get the default chain.
   const loaded = await loadApp({ ...options, aws: options.awsFor(undefined) });
   const model = loaded.model;
-  if (!isEcsApp(model)) return preparePlugin(loaded, model as PluginAppModel, options);
-  const live = options.awsFor(model.scheduler.region)();
+  const type = model.scheduler.type;
+  const { plugin, builtin } = resolveScheduler(loaded, type, model.file);
+  const config = schedulerConfig(model);
+  const live = options.awsFor(regionOf(config))();
   const aws = options.dryRun ? readOnlyAwsClients(live) : live;
-  const context: ScriptContext = {
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? realSleep;
+  const runId = randomUUID();
+  const context: SchedulerContext = {
     appId: model.id,
     rootPath: model.root_path,
+    file: model.file,
     aws: () => aws,
     io: options.io,
     dryRun: options.dryRun,
+    clock,
+    sleep,
+    runId,
   };
+  let scheduler: Scheduler;
+  try {
+    scheduler = plugin.create(builtin ? (config as Record<string, unknown>) : plugin.configSchema.parse(config), context);
+  } catch (cause) {
+    if (cause instanceof HakoError) throw cause;
+    throw new PluginError(type, `Scheduler plugin "${type}" (scheduler.type in ${model.file}) failed to start: ${(cause as Error).message}`, { cause });
+  }
+  checkContract(scheduler, type, model.file);
+  const issues = scheduler.validate?.(model) ?? [];
+  if (issues.some((i) => i.severity === 'error')) throw new DefinitionError(model.file, issues);
+
   const scripts: ScriptInstance[] = [];
-  if (!options.withoutScripts) {
+  if (!scheduler.runsScripts) {
+    if (model.scripts.length > 0) {
+      warn(options.io, 'scheduler.plugin.scripts-skipped', `${model.file}: scripts are not run with scheduler plugin "${type}"`, { scheduler: type });
+    }
+  } else if (!options.withoutScripts) {
+    const scriptContext: ScriptContext = { appId: model.id, rootPath: model.root_path, aws: () => aws, io: options.io, dryRun: options.dryRun };
     model.scripts.forEach((entry, index) => {
-      const plugin = loaded.scriptPlugins.get(entry.type);
-      if (!plugin) throw new PluginError(entry.type, `No plugin for script type "${entry.type}" (scripts[${index}] in ${model.file})`);
+      const scriptPlugin = loaded.scriptPlugins.get(entry.type);
+      if (!scriptPlugin) throw new PluginError(entry.type, `No plugin for script type "${entry.type}" (scripts[${index}] in ${model.file})`);
       try {
-        const config = plugin.configSchema.parse(entry.config);
-        scripts.push({ type: entry.type, index, script: plugin.create(config, context) });
+        const scriptConfig = scriptPlugin.configSchema.parse(entry.config);
+        scripts.push({ type: entry.type, index, script: scriptPlugin.create(scriptConfig, scriptContext) });
       } catch (cause) {
         if (cause instanceof HakoError) throw cause;
         throw new PluginError(entry.type, `Script plugin "${entry.type}" (scripts[${index}] in ${model.file}) failed to start: ${(cause as Error).message}`, { cause });
@@ -95,54 +128,64 @@ export async function prepareApp(options: PrepareOptions): Promise<PreparedApp |
   }
   const contributions: { script: string; contribution: ScriptContribution }[] = [];
   for (const s of options.withoutContributions ? [] : scripts) {
-    if (s.script.contribute) contributions.push({ script: s.type, contribution: s.script.contribute(model) });
+    // Scripts run only with schedulers that declare they can use them: the model is then the ECS one they expect.
+    if (s.script.contribute) contributions.push({ script: s.type, contribution: s.script.contribute(model as AppModel) });
   }
-  return { kind: 'ecs', loaded, model: applyContributions(model, contributions), scripts, aws, dryRun: options.dryRun, io: options.io };
+  const contributed = contributions.length > 0 ? (applyContributions(model as AppModel, contributions) as AnyAppModel) : model;
+  return {
+    loaded,
+    model: contributed,
+    schedulerType: type,
+    builtinScheduler: builtin,
+    scheduler,
+    scripts,
+    aws,
+    dryRun: options.dryRun,
+    io: options.io,
+    clock,
+    sleep,
+    runId,
+  };
 }
 
-function preparePlugin(loaded: LoadedApp, model: PluginAppModel, options: PrepareOptions): PreparedPluginApp {
-  const type = model.scheduler.type;
-  const plugin = loaded.schedulerPlugins.get(type);
-  const where = `scheduler.type in ${model.file}`;
-  if (!plugin) throw new PluginError(type, `No plugin for scheduler type "${type}" (${where})`);
-  const region = model.scheduler.config['region'];
-  const live = options.awsFor(typeof region === 'string' ? region : undefined)();
-  const aws = options.dryRun ? readOnlyAwsClients(live) : live;
-  if (model.scripts.length > 0) {
-    warn(options.io, 'scheduler.plugin.scripts-skipped', `${model.file}: scripts are not run with scheduler plugin "${type}"`, { scheduler: type });
+/** A plugin written for the coarse pre-engine contract (one `deploy()` that planned and applied at once). */
+function checkContract(scheduler: Scheduler, type: string, file: string): void {
+  const s = scheduler as unknown as Record<string, unknown>;
+  if (typeof s.planDeploy !== 'function' && typeof s.deploy === 'function') {
+    throw new PluginError(type, `Scheduler plugin "${type}" (scheduler.type in ${file}) implements the old contract (deploy/rollback/stop/remove methods)`, {
+      hint: 'Schedulers now plan steps and apply them one at a time (planDeploy, apply, wait…): see "Writing a scheduler plugin" in the README.',
+    });
   }
-  const context: SchedulerContext = { appId: model.id, rootPath: model.root_path, aws: () => aws, io: options.io };
-  let scheduler: Scheduler;
-  try {
-    scheduler = plugin.create(plugin.configSchema.parse(model.scheduler.config), context);
-  } catch (cause) {
-    if (cause instanceof HakoError) throw cause;
-    throw new PluginError(type, `Scheduler plugin "${type}" (${where}) failed to start: ${(cause as Error).message}`, { cause });
-  }
-  return { kind: 'plugin', loaded, model, schedulerType: type, scheduler, aws, dryRun: options.dryRun, io: options.io };
 }
 
 /**
- * Calls one command's method of a plugin scheduler. A plugin without it does not support the command; a plugin
- * that throws something other than a HakoError fails with a PluginError naming it and the definition.
+ * Calls one of the scheduler's methods for a command. A scheduler without it does not support the command; a
+ * plugin that throws something other than a HakoError fails with a PluginError naming it and the definition.
  */
 export async function callScheduler<K extends keyof Scheduler, R>(
-  prepared: PreparedPluginApp,
-  command: K,
-  call: (method: NonNullable<Scheduler[K]>) => Promise<R>,
+  prepared: PreparedApp,
+  command: string,
+  method: K,
+  call: (fn: NonNullable<Scheduler[K]>) => Promise<R>,
 ): Promise<R> {
   const { schedulerType: type, scheduler, model } = prepared;
-  const method = scheduler[command];
-  if (typeof method !== 'function') {
+  const fn = scheduler[method];
+  if (typeof fn !== 'function') {
     throw new PluginError(type, `scheduler plugin ${type} does not support ${command}`, {
-      hint: `${model.file} uses scheduler.type "${type}", whose plugin has no ${command} method.`,
+      hint: `${model.file} uses scheduler.type "${type}", whose plugin has no ${String(method)} method.`,
     });
   }
+  return guard(prepared, command, () => call((fn as (...a: unknown[]) => unknown).bind(scheduler) as NonNullable<Scheduler[K]>));
+}
+
+/** Runs scheduler code; a plugin's non-HakoError becomes a PluginError that names the plugin and the command. */
+export async function guard<R>(prepared: PreparedApp, command: string, run: () => Promise<R>): Promise<R> {
   try {
-    return await call(method.bind(scheduler) as NonNullable<Scheduler[K]>);
+    return await run();
   } catch (cause) {
-    if (cause instanceof HakoError) throw cause;
-    throw new PluginError(type, `Scheduler plugin "${type}" (scheduler.type in ${model.file}) failed in ${command}: ${(cause as Error).message}`, { cause });
+    if (cause instanceof HakoError || prepared.builtinScheduler) throw cause;
+    const type = prepared.schedulerType;
+    throw new PluginError(type, `Scheduler plugin "${type}" (scheduler.type in ${prepared.model.file}) failed in ${command}: ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -164,34 +207,67 @@ export async function runHook<K extends keyof Script>(
   }
 }
 
-/** Steps planned by scripts, remembering which instance applies each. */
-export interface ScriptSteps {
-  readonly steps: Step[];
-  readonly ownerOf: Map<Step, ScriptInstance>;
-}
+/**
+ * Planned steps with the component that applies each: the executor asks this which owner applies a step, so no
+ * step is routed by owner name.
+ */
+export class PlannedSteps {
+  readonly steps: Step[] = [];
+  private readonly appliers = new Map<Step, StepApplier>();
 
-export async function planScripts(prepared: PreparedApp, which: 'deploy' | 'oneshot' | 'remove'): Promise<ScriptSteps> {
-  const steps: Step[] = [];
-  const ownerOf = new Map<Step, ScriptInstance>();
-  for (const s of prepared.scripts) {
-    const planned =
-      which === 'remove'
-        ? await s.script.planRemove?.(prepared.model)
-        : await s.script.plan?.(prepared.model, { forOneshot: which === 'oneshot' });
-    for (const step of planned ?? []) {
-      steps.push(step);
-      ownerOf.set(step, s);
+  add(steps: readonly Step[], applier: StepApplier): readonly Step[] {
+    for (const step of steps) {
+      this.steps.push(step);
+      this.appliers.set(step, applier);
     }
+    return steps;
   }
-  return { steps, ownerOf };
+
+  applierFor = (step: Step): StepApplier | undefined => this.appliers.get(step);
 }
 
-/** Applies scripts' steps in order (noop steps are skipped: they only inform the plan). */
-export async function applyScriptSteps(prepared: PreparedApp, planned: ScriptSteps, steps: readonly Step[] = planned.steps): Promise<void> {
-  for (const step of steps) {
-    const owner = planned.ownerOf.get(step);
-    if (!owner || step.action === 'noop') continue;
-    if (!owner.script.apply) throw new PluginError(owner.type, `Script ${owner.type} planned a step but has no apply`);
-    await owner.script.apply(step, { io: prepared.io, aws: () => prepared.aws, sleep: realSleep, clock: systemClock, runId });
+/** A script as the executor sees it; a script that planned a change but cannot apply it is a plugin error. */
+function scriptApplier(s: ScriptInstance): StepApplier {
+  const { script } = s;
+  return {
+    apply: async (step, context) => {
+      if (!script.apply) throw new PluginError(s.type, `Script ${s.type} planned a step but has no apply`);
+      return script.apply(step, context);
+    },
+    ...(script.reconcile ? { reconcile: (step: Step, context: ApplyContext) => script.reconcile!(step, context) } : {}),
+    ...(script.isGone ? { isGone: (step: Step, e: unknown) => script.isGone!(step, e) } : {}),
+  };
+}
+
+/** Plans every script's steps for a command, remembering which script applies each. */
+export async function planScripts(prepared: PreparedApp, which: 'deploy' | 'oneshot' | 'remove', into: PlannedSteps): Promise<readonly Step[]> {
+  const all: Step[] = [];
+  for (const s of prepared.scripts) {
+    const model = prepared.model as AppModel;
+    const planned = which === 'remove' ? await s.script.planRemove?.(model) : await s.script.plan?.(model, { forOneshot: which === 'oneshot' });
+    all.push(...into.add(planned ?? [], scriptApplier(s)));
   }
+  return all;
+}
+
+/** The scheduler as the executor sees it: its apply rules, with a plugin's failures named as the plugin's. */
+export function schedulerApplier(prepared: PreparedApp, command: string): StepApplier {
+  const { scheduler } = prepared;
+  return {
+    apply: (step, context) => guard(prepared, command, () => scheduler.apply(step, context)),
+    ...(scheduler.reconcile ? { reconcile: (step: Step, context: ApplyContext) => guard(prepared, command, () => scheduler.reconcile!(step, context)) } : {}),
+    ...(scheduler.isGone ? { isGone: (step: Step, e: unknown) => scheduler.isGone!(step, e) } : {}),
+  };
+}
+
+/** The ApplyContext of a prepared run. */
+export function applyContextOf(prepared: PreparedApp, signal?: AbortSignal): ApplyContext {
+  return {
+    io: prepared.io,
+    aws: () => prepared.aws,
+    sleep: prepared.sleep,
+    clock: prepared.clock,
+    runId: prepared.runId,
+    ...(signal === undefined ? {} : { signal }),
+  };
 }

@@ -1,19 +1,18 @@
 /**
- * rollback, stop, remove and status: each observes the live service, runs its own planner, and (unless a dry
- * run) applies. Like hako, `status` and `stop` load no scripts; `rollback` and `remove` run scripts' hooks.
+ * rollback, stop, remove and status: each asks the scheduler (and for remove and status, the scripts) to observe
+ * and plan, then (unless a dry run) applies through the one executor. Like hako, `status` and `stop` run no
+ * script hooks; `rollback` and `remove` do. Nothing here knows which scheduler runs the app.
  */
 import type { AwsClients } from '../aws/ports.js';
-import { HakoError } from '../errors.js';
+import { DeploymentError, HakoError } from '../errors.js';
 import { info, type IoHost } from '../io/io-host.js';
+import { Execution, type JournalEntry } from '../plan/executor.js';
 import type { Plan } from '../plan/plan.js';
-import { applyRollback, observeRollback, planRollback } from '../schedulers/ecs/rollback.js';
-import { describeLiveService, observeStatus, renderStatus, statusSections, type StatusReport } from '../schedulers/ecs/status.js';
-import { applyStopRemove, planRemove, planStop } from '../schedulers/ecs/stop-remove.js';
-import { applyServiceDiscoverySteps } from '../schedulers/ecs/service-discovery-apply.js';
-import { hasServiceRegistries, observeSdRemoval, observeSdStatus, planSdRemoval } from '../schedulers/ecs/service-discovery-ops.js';
-import { sleep as realSleep, systemClock, type Sleep } from '../util/sleep.js';
+import type { StatusSection } from '../schedulers/scheduler.js';
+import type { Clock, Sleep } from '../util/sleep.js';
+import { unwrapStepFailure } from './deploy.js';
 import type { DefinitionSource } from './load-app.js';
-import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type PreparedApp, type PreparedPluginApp } from './prepare.js';
+import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepareApp, runHook, schedulerApplier, type PreparedApp } from './prepare.js';
 
 export interface ServiceOpOptions {
   readonly source: DefinitionSource;
@@ -21,11 +20,12 @@ export interface ServiceOpOptions {
   readonly awsFor: (region: string | undefined) => () => AwsClients;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
-  /** Pauses between retries (deleting Cloud Map services); injectable for tests. */
+  /** Pauses between retries and polls; injectable for tests. */
   readonly sleep?: Sleep;
+  readonly clock?: Clock;
 }
 
-function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp | PreparedPluginApp> {
+function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp> {
   return prepareApp({
     ...options.source,
     io: options.io,
@@ -35,115 +35,134 @@ function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<Pr
     providerMode: 'placeholder',
     envMode: 'none',
     withoutScripts,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
+}
+
+async function run(prepared: PreparedApp, planned: PlannedSteps, signal: AbortSignal | undefined): Promise<readonly JournalEntry[]> {
+  const execution = new Execution({ context: applyContextOf(prepared, signal), applierFor: planned.applierFor });
+  try {
+    await execution.run(planned.steps);
+  } catch (e) {
+    throw unwrapStepFailure(e);
+  }
+  return execution.journal;
 }
 
 export async function rollback(options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number }): Promise<Plan> {
   const prepared = await prepare(options, false);
-  if (prepared.kind === 'plugin') return pluginServiceOp(prepared, 'rollback', options);
-  const { model, io } = prepared;
-  const ecs = await prepared.aws.ecs();
-  await runHook(prepared, 'rollbackStarting', model);
-  const observed = await observeRollback(ecs, model.scheduler.cluster, model.id);
-  if (!observed.service) {
-    throw new HakoError(`Unable to find service ${model.id} in cluster ${model.scheduler.cluster}`, 'SERVICE_NOT_FOUND', 1, {
-      hint: 'Deploy it first: hako deploy FILE',
-    });
+  const { model, io, scheduler } = prepared;
+  await runHook(prepared, 'rollbackStarting', model as never);
+  const rollbackPlan = await callScheduler(prepared, 'rollback', 'planRollback', (planRollback) =>
+    planRollback(model, options.to === undefined ? {} : { to: options.to }),
+  );
+  const planned = new PlannedSteps();
+  planned.add(rollbackPlan.steps, schedulerApplier(prepared, 'rollback'));
+  await runHook(prepared, 'rollbackStarted', model as never, { current: rollbackPlan.current, target: rollbackPlan.target });
+  const plan: Plan = { steps: planned.steps };
+  if (options.dryRun) return plan;
+  const journal = await run(prepared, planned, options.signal);
+  if (scheduler.wait) {
+    const waited = await guard(prepared, 'rollback', () =>
+      scheduler.wait!(model, journal, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) }),
+    );
+    if (waited.status === 'failed' || waited.status === 'timed-out') {
+      throw new DeploymentError(waited.status, `Rollback to ${rollbackPlan.target} did not complete: ${waited.reason}`);
+    }
   }
-  const plan = planRollback(observed, { to: options.to });
-  const step = plan.steps[0];
-  if (step) info(io, 'ecs.rollback.target', step.title);
-  const images = { current: observed.service.taskDefinition ?? '', target: String((step?.payload as { taskDefinition?: string } | undefined)?.taskDefinition ?? '') };
-  await runHook(prepared, 'rollbackStarted', model, images);
-  if (options.dryRun) {
-    info(io, 'deploy.completed', 'Deployment completed (dry-run)');
-    return plan;
-  }
-  await applyRollback({ ecs, io, clock: systemClock, sleep: realSleep, signal: options.signal }, plan, { timeoutMs: options.timeoutMs });
-  await runHook(prepared, 'rollbackFinished', model);
+  await runHook(prepared, 'rollbackFinished', model as never);
   info(io, 'deploy.completed', 'Deployment completed');
   return plan;
 }
 
 export async function stop(options: ServiceOpOptions): Promise<Plan> {
   const prepared = await prepare(options, true);
-  if (prepared.kind === 'plugin') return pluginServiceOp(prepared, 'stop', options);
-  const ecs = await prepared.aws.ecs();
-  const service = await describeLiveService(ecs, prepared.model.scheduler.cluster, prepared.model.id);
-  const plan = planStop(service, prepared.model);
-  if (!options.dryRun) await applyStopRemove({ ecs, io: options.io }, plan);
-  return plan;
+  const planned = new PlannedSteps();
+  planned.add(await callScheduler(prepared, 'stop', 'planStop', (planStop) => planStop(prepared.model)), schedulerApplier(prepared, 'stop'));
+  if (!options.dryRun) await run(prepared, planned, options.signal);
+  return { steps: planned.steps };
 }
 
-/** Scale to 0 and delete the service, then delete what the scripts own (target group, rules, DNS records…). */
-export async function remove(options: ServiceOpOptions): Promise<Plan> {
-  const prepared = await prepare(options, false);
-  if (prepared.kind === 'plugin') return pluginServiceOp(prepared, 'remove', options);
-  const { model } = prepared;
-  const ecs = await prepared.aws.ecs();
-  await runHook(prepared, 'removeStarting', model);
-  const service = await describeLiveService(ecs, model.scheduler.cluster, model.id);
-  const ecsPlan = planRemove(service, model);
-  // The Cloud Map services the live service registers into (not the definition's: those may have changed).
-  const sdApi = hasServiceRegistries(service) ? await prepared.aws.serviceDiscovery() : undefined;
-  const sdObserved = sdApi === undefined ? undefined : await observeSdRemoval(sdApi, service);
-  for (const id of sdObserved?.missing ?? []) {
-    info(options.io, 'service-discovery.missing', `Service discovery service ${id} doesn't exist`, { id });
-  }
-  const sdPlan: Plan = sdObserved === undefined ? { steps: [] } : planSdRemoval(sdObserved);
-  // Scripts plan their deletions up front so a dry run shows everything; they apply after the service is gone
-  // (a target group cannot be deleted while a service still uses it).
-  const scriptSteps = await planScripts(prepared, 'remove');
-  const plan: Plan = { steps: [...ecsPlan.steps, ...sdPlan.steps, ...scriptSteps.steps] };
-  if (options.dryRun) return plan;
-  await applyStopRemove({ ecs, io: options.io }, ecsPlan);
-  if (sdApi !== undefined && sdPlan.steps.length > 0) {
-    await applyServiceDiscoverySteps(sdPlan.steps, {
-      serviceDiscovery: sdApi,
-      io: options.io,
-      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+/** What a remove could not finish: each step left with why. */
+export class RemoveIncompleteError extends HakoError {
+  constructor(readonly left: readonly JournalEntry[]) {
+    const lines = left.map((e) =>
+      e.status === 'skipped' ? `${e.step.title} (not attempted: it needs ${e.blockedBy?.join(', ') ?? 'a failed step'})` : `${e.step.title} (${(e.error as Error)?.message ?? 'failed'})`,
+    );
+    super(`Remove did not finish; left in place:\n  - ${lines.join('\n  - ')}`, 'REMOVE_INCOMPLETE', 1, {
+      hint: 'Fix what the errors say and run `hako remove` again: it deletes only what is left.',
     });
   }
-  await applyScriptSteps(prepared, scriptSteps);
-  await runHook(prepared, 'afterRemove', model);
+}
+
+/**
+ * Removes what the scheduler made (the service first), then what the scripts own (target group, rules, DNS
+ * records…). A failed step does not stop the others: everything that does not depend on it is removed, then
+ * what is left is reported and the command fails, so a plain re-run finishes the job.
+ */
+export async function remove(options: ServiceOpOptions): Promise<Plan> {
+  const prepared = await prepare(options, false);
+  const { model } = prepared;
+  await runHook(prepared, 'removeStarting', model as never);
+  const planned = new PlannedSteps();
+  const schedulerSteps = planned.add(await callScheduler(prepared, 'remove', 'planRemove', (planRemove) => planRemove(model)), schedulerApplier(prepared, 'remove'));
+  // Scripts plan their deletions up front so a dry run shows everything; they apply after the scheduler's
+  // (a target group cannot be deleted while a service still uses it).
+  const scriptSteps = await planScripts(prepared, 'remove', planned);
+  const plan: Plan = { steps: planned.steps };
+  if (options.dryRun) return plan;
+  const execution = new Execution({ context: applyContextOf(prepared, options.signal), applierFor: planned.applierFor, keepGoing: true });
+  await execution.run(schedulerSteps);
+  await execution.run(scriptSteps);
+  if (execution.left.length > 0) throw new RemoveIncompleteError(execution.left);
+  await runHook(prepared, 'afterRemove', model as never);
   return plan;
 }
 
 export interface StatusResult {
-  /** The ECS service's state; absent when it does not exist, and for a plugin scheduler. */
-  readonly report?: StatusReport;
+  /** Whether the app is deployed. */
+  readonly exists: boolean;
   readonly text: string;
-  /** True when a plugin scheduler answered (`text` is its status); such a status has no `report`. */
-  readonly fromPlugin?: boolean;
+  /** The scheduler's report, for `--output json`. */
+  readonly data: unknown;
+}
+
+/**
+ * Splits the scripts' status lines into sections: an unindented line starts one, indented lines belong to it.
+ * Sections with the same header (two route53 entries) become one, in order of first appearance.
+ */
+export function statusSections(scriptLines: readonly (readonly string[])[]): StatusSection[] {
+  const sections: StatusSection[] = [];
+  const byHeader = new Map<string, StatusSection>();
+  for (const lines of scriptLines) {
+    let current: StatusSection | undefined;
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      if (!line.startsWith(' ')) {
+        current = byHeader.get(line);
+        if (current === undefined) {
+          current = { header: line, lines: [] };
+          byHeader.set(line, current);
+          sections.push(current);
+        }
+      } else {
+        if (current === undefined) {
+          current = { lines: [] };
+          sections.push(current);
+        }
+        current.lines.push(line);
+      }
+    }
+  }
+  return sections;
 }
 
 export async function status(options: ServiceOpOptions): Promise<StatusResult> {
   // hako's status loads no scripts; ours asks them only for their status sections (load balancer, DNS).
   const prepared = await prepare({ ...options, dryRun: true }, false);
-  if (prepared.kind === 'plugin') {
-    const text = await callScheduler(prepared, 'status', (statusOf) => statusOf(prepared.model));
-    return { text, fromPlugin: true };
-  }
-  const ecs = await prepared.aws.ecs();
-  const report = await observeStatus(ecs, prepared.model, { ec2: () => prepared.aws.ec2() });
-  if (!report) return { text: 'Unavailable' };
-  if (report.serviceRegistries.length > 0) {
-    report.serviceDiscovery = await observeSdStatus(await prepared.aws.serviceDiscovery(), report.serviceRegistries);
-  }
   const scriptLines: string[][] = [];
-  for (const s of prepared.scripts) scriptLines.push((await s.script.status?.(prepared.model)) ?? []);
-  const sections = statusSections(scriptLines);
-  if (sections.length > 0) report.sections = sections;
-  return { report, text: renderStatus(report, { sections }) };
-}
-
-/**
- * rollback, stop and remove through a scheduler plugin. The plugin applies (or, for dry runs, only reports) by
- * itself, so there is no plan to return: an empty one keeps the commands' output shape.
- */
-async function pluginServiceOp(prepared: PreparedPluginApp, command: 'rollback' | 'stop' | 'remove', options: ServiceOpOptions): Promise<Plan> {
-  const dryRun = options.dryRun ?? false;
-  await callScheduler(prepared, command, (run) => run(prepared.model, { dryRun }));
-  return { steps: [] };
+  for (const s of prepared.scripts) scriptLines.push((await s.script.status?.(prepared.model as never)) ?? []);
+  const result = await callScheduler(prepared, 'status', 'status', (statusOf) => statusOf(prepared.model, statusSections(scriptLines)));
+  return { exists: result.exists, text: result.text, data: result.data };
 }

@@ -15,6 +15,12 @@ export interface CliIoHostOptions {
 const LEVEL_RANK: Record<IoLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /**
+ * The executor's journal events that plain text leaves to `--verbose`: every step's owner prints what it did, so
+ * one line per start and end would double the log. `--output json` always carries them.
+ */
+const QUIET_IN_TEXT = new Set(['step.started', 'step.finished']);
+
+/**
  * Renders IoHost traffic for a terminal. Results and info lines go to stdout (hako printed its log there, and
  * users pipe it); warnings and errors go to stderr. On a TTY a single live status line is redrawn in place on
  * stderr; elsewhere (CI logs) it is dropped, since the same facts arrive as plain lines. With `--output json`
@@ -34,6 +40,11 @@ export class CliIoHost implements IoHost {
 
   notify(message: IoMessage): void {
     if (LEVEL_RANK[message.level] > LEVEL_RANK[this.options.verbose ? 'debug' : 'info']) return;
+    if (this.options.output === 'text' && QUIET_IN_TEXT.has(message.code) && !this.options.verbose) {
+      // Each step's owner already says what it did in hako's words; the start shows as the live status line.
+      if (message.code === 'step.started') this.status(`${message.message}…`);
+      return;
+    }
     if (this.options.output === 'json') {
       this.clearStatus();
       const line = { time: new Date().toISOString(), level: message.level, code: message.code, message: message.message, data: message.data };

@@ -309,3 +309,17 @@ export interface ScriptContribution {
   /** Set by a load balancer script: ECS needs a grace period when the service sits behind a target group. */
   health_check_grace_period_seconds?: number;
 }
+
+/** True when the model's scheduler is the built-in ECS one: the model is then what every ECS planner expects. */
+export function isEcsApp(model: AnyAppModel): model is AppModel {
+  return model.scheduler.type === 'ecs';
+}
+
+/**
+ * The scheduler's own settings, as its registration's `create(config)` receives them: for a plugin (or any
+ * scheduler validated by its own schema) the `config` normalisation kept apart, for ECS — whose settings are part
+ * of hako's definition schema — the normalised `scheduler` object itself.
+ */
+export function schedulerConfig(model: AnyAppModel): unknown {
+  return isEcsApp(model) ? model.scheduler : (model.scheduler as DeepReadonly<PluginSchedulerModel>).config;
+}

@@ -42,6 +42,8 @@ export interface ApplyContext {
 export interface StepOutcome {
   /** Values of the step's declared outputs that only applying it told (e.g. the ARN of what it created). */
   readonly outputs?: Readonly<Record<string, string>>;
+  /** Anything the owner wants back later from the journal (e.g. the service as UpdateService returned it). */
+  readonly data?: unknown;
 }
 
 /** The part of a Script or Scheduler that applies its own steps. */
@@ -81,6 +83,8 @@ export interface JournalEntry {
   readonly durationMs: number;
   /** Every output value the step provided. */
   readonly outputs: Readonly<Record<string, string>>;
+  /** What the owner's apply returned besides outputs. */
+  readonly data?: unknown;
   readonly error?: unknown;
   /** For skipped steps: the ids of the failed steps they needed. */
   readonly blockedBy?: readonly string[];
@@ -192,6 +196,8 @@ export class Execution {
       return { id, step, status: 'skipped', attempts: 0, durationMs: 0, outputs: {}, blockedBy };
     }
     if (step.action === 'noop') {
+      // hako's "Task definition isn't changed: <arn>" lines: the title says what was found to be in place.
+      info(io, 'step.unchanged', step.title, stepData(step, id));
       return { id, step, status: 'unchanged', attempts: 0, durationMs: 0, outputs: this.declaredOutputs(step) };
     }
     return this.applyStep(step, id);
@@ -281,8 +287,9 @@ export class Execution {
     const outputs = this.declaredOutputs(step);
     const durationMs = clock.now() - started;
     const note = status === 'gone' ? ' (already gone)' : status === 'adopted' ? ' (adopted what an earlier attempt had created)' : '';
+    if (status === 'gone') info(io, 'step.gone', `${step.title}: already gone`, stepData(step, id));
     info(io, 'step.finished', `Done: ${step.title}${note}`, { ...stepData(step, id), status, attempts: attempt, durationMs, outputs });
-    return { id, step, status, attempts: attempt, durationMs, outputs };
+    return { id, step, status, attempts: attempt, durationMs, outputs, ...(outcome?.data === undefined ? {} : { data: outcome.data }) };
   }
 
   /** Observes after an ambiguous create; a failure to observe counts as "not found" (the create is repeated). */

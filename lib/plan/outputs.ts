@@ -72,6 +72,21 @@ export function resolveRefs<T>(value: T, known: ReadonlyMap<string, string>): T 
   return resolved as T;
 }
 
+/**
+ * `value` with the refs whose values are already known replaced, the others left in place. Planning uses it: a
+ * scheduler compares the live service with the ARN of a target group that exists, not with a ref to it.
+ */
+export function resolveKnownRefs<T>(value: T, known: ReadonlyMap<string, string>): T {
+  return walk(value, (ref) => known.get(ref.$output) ?? ref) as T;
+}
+
+/** The output values a plan already knows (existing resources), by key. */
+export function plannedOutputs(steps: readonly { readonly outputs?: Readonly<Record<string, string | undefined>> }[]): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const step of steps) for (const [k, v] of Object.entries(step.outputs ?? {})) if (v !== undefined) known.set(k, v);
+  return known;
+}
+
 /** How a plan shows a value that is not known yet. */
 export function knownAfterApply(ref: OutputRef): string {
   return `(known after apply: ${ref.describe})`;

@@ -1,60 +1,176 @@
 /**
- * The scheduler plugin contract. `scheduler.type: ecs` is built in (lib/schedulers/ecs, driven directly by the
- * actions); any other `type` is a module path or package whose registration has this shape. The definition's
- * `scheduler` object minus `type` is the plugin's config, validated by its configSchema like any other part of
- * the definition. Each command calls one method; a plugin that lacks it does not support that command.
+ * The scheduler contract. A scheduler turns the app model into running software: the built-in ECS one
+ * (lib/schedulers/ecs), and any other `scheduler.type` — a module path or package — whose registration has the
+ * same shape (`{ type, configSchema, create(config, context) }`, lib/plugin.ts) and is resolved through the same
+ * registry (registry.ts).
+ *
+ * It is shaped like the Script contract: every command is observe → plan (pure data: Steps) → apply, and the
+ * actions (lib/actions) drive all of it generically:
+ *
+ * - `plan*` observe read-only and return Steps; `diff` and dry runs render them and stop there. They never change
+ *   anything, whatever ports they are given (dry runs get read-only ones besides).
+ * - `apply` (with `reconcile` and `isGone`, see lib/plan/executor.ts) carries out one Step; only the one executor
+ *   calls it, under the rules written there.
+ * - `wait` follows the rollout that the applied steps started, and says how to undo a failed one (`recovery` steps,
+ *   applied by the same executor).
+ * - `runOneshot` runs the app once after its planned steps were applied; `status` describes what runs.
+ *
+ * A method a scheduler lacks makes that command fail with a clear error naming the scheduler.
  */
 import type { AwsClients } from '../aws/ports.js';
-import type { AnyAppModel, AppModel, PluginAppModel } from '../definition/model.js';
+import type { AnyAppModel } from '../definition/model.js';
+import type { DefinitionIssue } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
-import type { Plan } from '../plan/plan.js';
+import type { JournalEntry, StepApplier } from '../plan/executor.js';
+import type { Step } from '../plan/plan.js';
 import type { PluginRegistration } from '../plugin.js';
+import type { Clock, Sleep } from '../util/sleep.js';
 
 export interface SchedulerContext {
-  /** The application id (the definition file name minus its extension). */
+  /** The application id (service name, default resource names). */
   readonly appId: string;
   /** Directory of the definition file. */
   readonly rootPath: string;
-  /** Lazily built AWS ports (read-only ones for dry runs); in `scheduler.region` when the config has one. */
+  /** The definition file, for messages. */
+  readonly file: string;
+  /** Lazily built AWS ports in the definition's region; read-only ones in dry runs. */
   readonly aws: () => AwsClients;
   readonly io: IoHost;
+  /** True for diff and dry runs: nothing may change (apply is never called then). */
+  readonly dryRun: boolean;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  /** Unique per run (see ApplyContext.runId): idempotency tokens of requests made outside `apply` (RunTask). */
+  readonly runId: string;
 }
 
-export interface SchedulerDeployOptions {
-  /** Plan and report only: change nothing. */
-  readonly dryRun: boolean;
+export interface DeployPlanOptions {
   /** `--force`: deploy even when nothing changed. */
   readonly force: boolean;
   /** `--tag`, already applied to the app container's image in the model. */
   readonly tag?: string;
 }
 
-export interface SchedulerOneshotOptions {
+export interface OneshotPlanOptions {
   readonly command: readonly string[];
   /** `-e NAME=VAL` for the app container (`value` absent: pass the caller's own value through). */
   readonly env: readonly { readonly name: string; readonly value?: string }[];
-  readonly dryRun: boolean;
+  readonly overrides: { readonly cpu?: number; readonly memory?: number; readonly memoryReservation?: number };
 }
 
-/** One run's scheduler. Every method is optional: a missing one makes that command fail with a clear error. */
-export interface Scheduler {
-  /** `deploy`, `deploy --dry-run` and `diff`. The plan (if any) is what `--dry-run`/`diff` render. */
-  deploy?(model: PluginAppModel, options: SchedulerDeployOptions): Promise<{ plan?: Plan }>;
-  rollback?(model: PluginAppModel, options: { readonly dryRun: boolean }): Promise<void>;
-  oneshot?(model: PluginAppModel, options: SchedulerOneshotOptions): Promise<{ exitCode: number }>;
-  /** `status`: the text to print. */
-  status?(model: PluginAppModel): Promise<string>;
-  stop?(model: PluginAppModel, options: { readonly dryRun: boolean }): Promise<void>;
-  remove?(model: PluginAppModel, options: { readonly dryRun: boolean }): Promise<void>;
+export interface OneshotRunOptions extends OneshotPlanOptions {
+  /** Return once the task started. */
+  readonly noWait: boolean;
+  /** Ctrl-C: the scheduler stops what it started and reports an exit code (130 when none). */
+  readonly signal?: AbortSignal;
+  /** Called once the one-off task runs (scripts' `oneshotStarted` hook). */
+  onStarted?(task: { readonly cluster: string; readonly taskArn: string }): Promise<void>;
 }
 
-export type SchedulerCommand = keyof Scheduler;
+export interface OneshotRun {
+  /** The app container's exit code; 127 when it has none, 130 when stopped by a signal without one, 0 for noWait. */
+  readonly exitCode: number;
+  readonly cluster: string;
+  readonly taskArn: string;
+  /** True when the task was stopped because of the signal. */
+  readonly stopped: boolean;
+  /** For `--no-wait`: what the CLI prints as JSON. */
+  readonly data?: Readonly<Record<string, string>>;
+}
 
-/** `config` is the definition's `scheduler` object without `type`. */
+/** The plan of `hako rollback`, with what the hooks (rollbackStarted) are told. */
+export interface RollbackPlan {
+  readonly steps: readonly Step[];
+  /** What runs now and what will run after the rollback (task definitions, images, revisions). */
+  readonly current: string;
+  readonly target: string;
+}
+
+export interface WaitOptions {
+  /** Give up after this long; undefined: no limit. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export type RolloutOutcome =
+  | { readonly status: 'completed' }
+  /** Nothing was started that needs watching (no change, or the scheduler returned before the rollout). */
+  | { readonly status: 'none' }
+  | {
+      readonly status: 'failed' | 'timed-out';
+      readonly reason: string;
+      /** Task or pod ids started by the failed rollout (scripts' `deployFailed` hook, diagnostics). */
+      readonly taskIds: readonly string[];
+      /**
+       * Steps that put the app back as it was before this run (ECS: the previous task definition, the failed
+       * revision deregistered). Absent: nothing to go back to; `hint` says why.
+       */
+      readonly recovery?: readonly Step[];
+      /** What the recovery goes back to, for messages (`Rolled back to hello:3`). */
+      readonly recoveryTarget?: string;
+      /** Without recovery: why there is none, added to the error (`Nothing to roll back to: …`). */
+      readonly note?: string;
+      readonly hint?: string;
+    };
+
+/** A script's part of `hako status`: a header line (`DNS:`) and its indented lines. */
+export interface StatusSection {
+  /** `Load balancer:`, `DNS:`…; undefined for lines a script gave without a header. */
+  header?: string;
+  lines: string[];
+}
+
+export interface SchedulerStatus {
+  /** False when the app is not deployed (status exits 1 then). */
+  readonly exists: boolean;
+  /** The report in text, the scripts' sections placed where this scheduler shows them. */
+  readonly text: string;
+  /** The same as data, for `--output json`. */
+  readonly data: unknown;
+}
+
+/** One run's scheduler instance. */
+export interface Scheduler extends StepApplier {
+  /**
+   * Whether `scripts[]` run with this scheduler. The built-in scripts are about an ECS service (its load balancer,
+   * front proxy, log groups); a scheduler that cannot use what they contribute leaves this false.
+   */
+  readonly runsScripts?: boolean;
+  /**
+   * Pure checks of the model against what this scheduler can deploy (names, sizes, limits the platform would
+   * reject late). Every command that reads a definition runs them before anything else.
+   */
+  validate?(model: AnyAppModel): readonly DefinitionIssue[];
+  /** Observe and plan a deploy (`deploy`, `diff`, `deploy --dry-run`). */
+  planDeploy(model: AnyAppModel, options: DeployPlanOptions): Promise<readonly Step[]>;
+  /** Read-only checks that dry runs make too, beyond planning (e.g. that referenced secrets exist). */
+  check?(model: AnyAppModel): Promise<void>;
+  /** Follow the rollout the applied deploy (or recovery, or rollback) steps started. */
+  wait?(model: AnyAppModel, journal: readonly JournalEntry[], options: WaitOptions): Promise<RolloutOutcome>;
+  planRollback?(model: AnyAppModel, options: { readonly to?: number }): Promise<RollbackPlan>;
+  planStop?(model: AnyAppModel): Promise<readonly Step[]>;
+  /** Plan removing what the scheduler made for the app; applied before the scripts' removals. */
+  planRemove?(model: AnyAppModel): Promise<readonly Step[]>;
+  /** What a oneshot needs in place first (its task definition). */
+  planOneshot?(model: AnyAppModel, options: OneshotPlanOptions): Promise<readonly Step[]>;
+  /** Runs the app once, after the `planOneshot` steps were applied (their journal given). */
+  runOneshot?(model: AnyAppModel, journal: readonly JournalEntry[], options: OneshotRunOptions): Promise<OneshotRun>;
+  status?(model: AnyAppModel, sections: readonly StatusSection[]): Promise<SchedulerStatus>;
+}
+
+/** `config` is the definition's `scheduler` object (for plugins without `type`, validated by `configSchema`). */
 export type SchedulerPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, Scheduler, SchedulerContext>;
 
-/** True when the model's scheduler is the built-in ECS one: the model is then what every ECS planner expects. */
-export function isEcsApp(model: AnyAppModel): model is AppModel {
-  return model.scheduler.type === 'ecs';
-}
+/** The commands as users name them, and the method each needs. */
+export const SCHEDULER_COMMANDS = {
+  deploy: 'planDeploy',
+  rollback: 'planRollback',
+  stop: 'planStop',
+  remove: 'planRemove',
+  oneshot: 'planOneshot',
+  status: 'status',
+} as const satisfies Record<string, keyof Scheduler>;
 
+export type SchedulerCommand = keyof typeof SCHEDULER_COMMANDS;
+
+export { isEcsApp } from '../definition/model.js';

@@ -39,10 +39,8 @@ export const statusCommand: CliCommand = {
   builder: (y) => withDefinitionOptions(y),
   async run(args: DefinitionArgs & { output: 'text' | 'json' }, { io, env }) {
     const result = await (await ops()).status({ source: definitionSource(args, env), io, awsFor });
-    // A scheduler plugin's status is its text; JSON wraps it so the output stays one document.
-    const json = result.fromPlugin ? { status: result.text } : (result.report ?? null);
-    io.result(args.output === 'json' ? JSON.stringify(json, null, 2) : result.text);
-    return result.report || result.fromPlugin ? 0 : 1;
+    io.result(args.output === 'json' ? JSON.stringify(result.data, null, 2) : result.text);
+    return result.exists ? 0 : 1;
   },
 };
 

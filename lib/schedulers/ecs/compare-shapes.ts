@@ -210,6 +210,7 @@ export type ServiceLike = Pick<
   | 'placementConstraints'
   | 'placementStrategy'
   | 'serviceRegistries'
+  | 'loadBalancers'
 >;
 
 /** The comparable shape of a service (request or live). Members are absent when the source lacks them. */
@@ -256,6 +257,15 @@ export function serviceShape(s: ServiceLike): Shape {
         type: p.type,
         field: p.field === undefined || p.field.includes(':') ? p.field : p.field.toLowerCase(),
       })),
+    load_balancers:
+      s.loadBalancers &&
+      sortUnordered(
+        s.loadBalancers.map((lb) => ({
+          target_group_arn: lb.targetGroupArn,
+          container_name: lb.containerName,
+          container_port: lb.containerPort,
+        })),
+      ),
     // §3.10.3: unordered; a request leaves the member out when it keeps the registries (see compare.ts).
     service_registries:
       s.serviceRegistries &&

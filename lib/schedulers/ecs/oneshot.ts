@@ -21,82 +21,6 @@ export interface OneshotContext {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Task definition for oneshot
-
-/** True when the live task definition (with its tags) differs from the input: a new revision is needed. */
-export type TaskDefinitionChanged = (current: ecs.TaskDefinition, currentTags: readonly ecs.Tag[]) => boolean;
-
-export interface OneshotTaskDefinition {
-  arn: string;
-  registered: boolean;
-}
-
-const CONCURRENT_REVISION = 'Too many concurrent attempts to create a new revision of the specified family';
-const REGISTER_ATTEMPTS = 10;
-
-function isConcurrentRevisionError(e: unknown): boolean {
-  return awsErrorCode(e) === 'ClientException' && e instanceof Error && e.message.includes(CONCURRENT_REVISION);
-}
-
-async function describeCurrent(api: EcsApi, family: string): Promise<{ td: ecs.TaskDefinition; tags: ecs.Tag[] } | undefined> {
-  let td: ecs.TaskDefinition | undefined;
-  try {
-    td = (await api.describeTaskDefinition({ taskDefinition: family })).taskDefinition;
-  } catch (e) {
-    // ECS answers ClientException for a family with no ACTIVE revision: nothing to compare with.
-    if (awsErrorCode(e) === 'ClientException') return undefined;
-    throw e;
-  }
-  if (!td?.taskDefinitionArn) return undefined;
-  const tags = (await api.listTagsForResource({ resourceArn: td.taskDefinitionArn })).tags ?? [];
-  return { td, tags };
-}
-
-/**
- * Registers the `<app>-oneshot` family's revision unless the latest one already matches. Many oneshots starting
- * together race to register the same family; ECS rejects the losers with a ClientException that is retried with
- * backoff, up to 10 attempts.
- */
-export async function registerOneshotTaskDefinition(
-  ctx: OneshotContext & { signal?: AbortSignal },
-  input: ecs.RegisterTaskDefinitionCommandInput,
-  isChanged: TaskDefinitionChanged,
-): Promise<OneshotTaskDefinition> {
-  const { ecs: api, io } = ctx;
-  const family = input.family;
-  if (!family) throw new TypeError('registerOneshotTaskDefinition needs input.family');
-  const backoff = createBackoff({ initialMs: 2000, factor: 2, maxMs: 60_000, jitter: 0.5, ...(ctx.random ? { random: ctx.random } : {}) });
-
-  for (let attempt = 1; attempt <= REGISTER_ATTEMPTS; attempt++) {
-    try {
-      const current = await describeCurrent(api, family);
-      if (current && !isChanged(current.td, current.tags)) {
-        const arn = current.td.taskDefinitionArn!;
-        info(io, 'ecs.task-definition.unchanged', `Task definition isn't changed: ${arn}`, { arn });
-        return { arn, registered: false };
-      }
-      const arn = (await api.registerTaskDefinition(input)).taskDefinition?.taskDefinitionArn;
-      if (!arn) throw new HakoError('RegisterTaskDefinition returned no task definition ARN', 'ECS_UNEXPECTED_RESPONSE');
-      info(io, 'ecs.task-definition.registered', `Registered task definition: ${arn}`, { arn });
-      return { arn, registered: true };
-    } catch (e) {
-      if (!isConcurrentRevisionError(e)) throw e;
-      if (attempt === REGISTER_ATTEMPTS) break;
-      const delay = backoff.next();
-      error(io, 'ecs.task-definition.register-conflict', (e as Error).message);
-      info(io, 'ecs.task-definition.register-retry', `Retrying register_task_definition_for_oneshot after ${formatDuration(delay)}`, {
-        attempt,
-        delayMs: delay,
-      });
-      await ctx.sleep(delay, ctx.signal);
-    }
-  }
-  throw new HakoError('Unable to register task definition for oneshot due to too many client errors', 'ECS_ONESHOT_REGISTER', 1, {
-    hint: 'Other oneshot runs are registering the same family at the same time; try again in a moment.',
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Running the task
 
 export interface OneshotParams {
@@ -112,6 +36,8 @@ export interface OneshotParams {
   signal?: AbortSignal;
   /** Called once the task has started (scripts' `oneshot_started`). */
   onStarted?(task: ecs.Task): void | Promise<void>;
+  /** RunTask's clientToken: a request repeated after a lost response starts no second task. */
+  clientToken?: string;
 }
 
 export interface OneshotResult {
@@ -134,7 +60,9 @@ function defined<T extends object>(o: T): T {
 }
 
 /** The RunTask input hako sends (§4.9): overrides for `app` only, placement and network from the scheduler. */
-export function buildRunTaskInput(params: Pick<OneshotParams, 'model' | 'taskDefinitionArn' | 'command' | 'env' | 'overrides'>): ecs.RunTaskCommandInput {
+export function buildRunTaskInput(
+  params: Pick<OneshotParams, 'model' | 'taskDefinitionArn' | 'command' | 'env' | 'overrides' | 'clientToken'>,
+): ecs.RunTaskCommandInput {
   const s = params.model.scheduler;
   const awsvpc = s.network_configuration?.awsvpc_configuration;
   return defined<ecs.RunTaskCommandInput>({
@@ -172,6 +100,7 @@ export function buildRunTaskInput(params: Pick<OneshotParams, 'model' | 'taskDef
       : undefined,
     propagateTags: 'TASK_DEFINITION',
     enableExecuteCommand: s.enable_execute_command,
+    clientToken: params.clientToken,
   });
 }
 
@@ -228,7 +157,8 @@ export async function runOneshot(ctx: OneshotContext, params: OneshotParams): Pr
     }
   }
   const app = containers.find((c) => c.name === 'app');
-  const exitCode = app?.exitCode ?? (stopped ? EXIT_INTERRUPTED : EXIT_NO_EXIT_CODE);
+  // Stopped by Ctrl-C: the app's code is whatever StopTask's SIGTERM made of it; the run was interrupted.
+  const exitCode = stopped ? EXIT_INTERRUPTED : (app?.exitCode ?? EXIT_NO_EXIT_CODE);
   return { exitCode, cluster, taskArn, stopped, containers };
 }
 

@@ -7,11 +7,19 @@ import type { AppModel, Container } from '../../definition/model.js';
 import { DefinitionError, HakoError, type DefinitionIssue } from '../../errors.js';
 import type { Plan } from '../../plan/plan.js';
 import { pruneEmpty } from '../../plan/normalise-for-diff.js';
+import { displayRefs, isOutputRef, type Deferred } from '../../plan/outputs.js';
 import { compareServiceShapes, compareTaskDefinitionShapes } from './compare.js';
-import { serviceShape } from './compare-shapes.js';
+import { serviceShape, type ServiceLike } from './compare-shapes.js';
 import type { EcsObserved } from './observe.js';
 import { buildCreateService, buildUpdateService, isDaemon } from './service-params.js';
-import { ECS_STEP_OWNER, type EcsStep, type LoadBalancerRef, type ServiceRegistryRef } from './steps.js';
+import {
+  ECS_STEP_OWNER,
+  registeredRevision,
+  taskDefinitionArnKey,
+  type DeferredLoadBalancer,
+  type DeferredServiceRegistry,
+  type EcsStep,
+} from './steps.js';
 import { buildTaskDefinition } from './task-definition.js';
 
 export interface PlanEcsDeployOptions {
@@ -19,9 +27,9 @@ export interface PlanEcsDeployOptions {
   readonly force: boolean;
   /**
    * The registries for `scheduler.service_discovery` (from `planServiceDiscovery`); required when it is configured.
-   * A registry without an ARN belongs to a Cloud Map service created earlier in the same apply.
+   * A registry whose ARN is a ref belongs to a Cloud Map service created earlier in the same apply.
    */
-  readonly serviceRegistries?: readonly ServiceRegistryRef[];
+  readonly serviceRegistries?: readonly DeferredServiceRegistry[];
 }
 
 export interface PlanTaskDefinitionOptions {
@@ -29,11 +37,6 @@ export interface PlanTaskDefinitionOptions {
   readonly family: string;
   /** Containers to use instead of the model's (oneshot). */
   readonly containers?: readonly Container[];
-}
-
-/** What the planner shows in place of an ARN that only exists once the register step has run. */
-export function pendingRevision(family: string): string {
-  return `${family}:(new revision)`;
 }
 
 function revisionOf(arn: string | undefined): string | undefined {
@@ -70,6 +73,7 @@ export function planTaskDefinition(
       ...(cmp.before !== undefined ? { before: cmp.before } : {}),
       after: cmp.after,
       payload: currentArn === undefined ? { input } : { input, previousArn: currentArn },
+      outputs: { [taskDefinitionArnKey(family)]: undefined },
     };
   }
   return {
@@ -81,6 +85,7 @@ export function planTaskDefinition(
     before: cmp.before,
     after: cmp.after,
     payload: { arn: currentArn },
+    outputs: { [taskDefinitionArnKey(family)]: currentArn },
   };
 }
 
@@ -101,34 +106,24 @@ function checkSupported(model: AppModel): void {
   if (issues.length > 0) throw new DefinitionError(model.file, issues, { summary: `Cannot deploy ${model.id}` });
 }
 
-function loadBalancerRefs(model: AppModel): LoadBalancerRef[] {
-  return model.load_balancers.map((lb) => ({
-    targetGroupName: lb.target_group_name,
-    containerName: lb.container_name,
-    containerPort: lb.container_port,
-  }));
-}
-
-/** What a plan shows for a registry ARN that only exists once the Cloud Map service is created. */
-export function pendingRegistryArn(ref: ServiceRegistryRef): string {
-  return `(known after apply: service discovery service ${ref.serviceName})`;
-}
-
-/** The registries as ECS will get them, with placeholders for ARNs known only at apply time (for comparing and showing). */
-function registriesForDisplay(refs: readonly ServiceRegistryRef[] | undefined): ecs.ServiceRegistry[] | undefined {
-  return refs?.map((r) => ({
-    registryArn: r.registryArn ?? pendingRegistryArn(r),
-    containerName: r.containerName,
-    containerPort: r.containerPort,
-    port: r.port,
-  }));
+/**
+ * The service's load balancer bindings as ECS takes them. A binding's ARN may be a ref to the step that creates the
+ * target group in this apply (the alb script's contribution); a binding without one cannot be deployed.
+ */
+function loadBalancers(model: AppModel): DeferredLoadBalancer[] {
+  return model.load_balancers.map((lb) => {
+    if (lb.target_group_arn === undefined) {
+      throw new HakoError(`The load balancer binding of target group ${lb.target_group_name} has no ARN`, 'ECS_UNRESOLVED_TARGET_GROUP');
+    }
+    return { targetGroupArn: lb.target_group_arn as Deferred, containerName: lb.container_name, containerPort: lb.container_port };
+  });
 }
 
 /**
  * The registries to send: the configured ones; with none configured, `[]` only when the live service still has
  * some (hako sends `[]` always, detaching them; we leave the member out when there is nothing to detach).
  */
-function registriesFor(model: AppModel, options: PlanEcsDeployOptions, service: ecs.Service | undefined): readonly ServiceRegistryRef[] | undefined {
+function registriesFor(model: AppModel, options: PlanEcsDeployOptions, service: ecs.Service | undefined): readonly DeferredServiceRegistry[] | undefined {
   const configured = model.scheduler.service_discovery ?? [];
   if (configured.length > 0) {
     if (options.serviceRegistries === undefined) {
@@ -141,23 +136,25 @@ function registriesFor(model: AppModel, options: PlanEcsDeployOptions, service: 
 
 function creationShape(
   input: ecs.CreateServiceCommandInput,
-  lbs: readonly LoadBalancerRef[],
-  taskDefinition: string,
-  registries: readonly ServiceRegistryRef[] | undefined,
+  lbs: readonly DeferredLoadBalancer[],
+  taskDefinition: Deferred,
+  registries: readonly DeferredServiceRegistry[] | undefined,
 ) {
-  const shape = serviceShape({ ...input, taskDefinition, serviceRegistries: registriesForDisplay(registries) });
+  const shape = serviceShape(
+    displayRefs({ ...input, taskDefinition, serviceRegistries: registries?.map((r) => ({ ...r })), loadBalancers: lbs.map((lb) => ({ ...lb })) }) as ServiceLike,
+  );
   return pruneEmpty({
     ...shape,
     platform_version: shape.platform_version === 'LATEST' ? undefined : shape.platform_version,
     launch_type: input.launchType,
     scheduling_strategy: input.schedulingStrategy,
     role: input.role,
-    load_balancers: lbs.map((lb) => ({
-      target_group_name: lb.targetGroupName,
-      container_name: lb.containerName,
-      container_port: lb.containerPort,
-    })),
   });
+}
+
+/** The service's load balancers in the comparable ECS shape, refs shown as "(known after apply: …)". */
+function displayLoadBalancers(lbs: readonly DeferredLoadBalancer[]): ecs.LoadBalancer[] {
+  return displayRefs(lbs.map((lb) => ({ ...lb }))) as ecs.LoadBalancer[];
 }
 
 /**
@@ -169,18 +166,15 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
   checkSupported(model);
   const family = model.id;
   const tdStep = planTaskDefinition(model, observed, { force: options.force, family });
-  const fromStep = tdStep.kind === 'register-task-definition';
-  const knownArn = tdStep.kind === 'task-definition-unchanged' ? tdStep.payload.arn : undefined;
-  const wouldBeArn = knownArn ?? pendingRevision(family);
+  const taskDefinition: Deferred = tdStep.kind === 'task-definition-unchanged' ? tdStep.payload.arn : registeredRevision(family);
   const cluster = model.scheduler.cluster;
   const resource = `service ${model.id} in cluster ${cluster}`;
   const service = observed.service;
-
   const registries = registriesFor(model, options, service);
+  const lbs = loadBalancers(model);
 
   if (service === undefined) {
-    const lbs = loadBalancerRefs(model);
-    const input = buildCreateService(model, knownArn, lbs, registries ?? []);
+    const input = buildCreateService(model);
     const count = input.desiredCount === undefined ? 'daemon' : `desired count ${input.desiredCount}`;
     const create: EcsStep<'create-service'> = {
       owner: ECS_STEP_OWNER,
@@ -188,23 +182,27 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
       action: 'create',
       resource,
       title: `Create service ${model.id} in cluster ${cluster} (${count})`,
-      after: creationShape(input, lbs, wouldBeArn, registries),
-      payload: {
-        input,
-        taskDefinitionFromStep: fromStep,
-        loadBalancers: lbs,
-        ...(registries !== undefined && registries.length > 0 ? { serviceRegistries: registries } : {}),
-      },
+      after: creationShape(input, lbs, taskDefinition, registries),
+      payload: { input, taskDefinition, loadBalancers: lbs, serviceRegistries: registries ?? [] },
     };
     return { steps: [tdStep, create] };
   }
 
-  const input = buildUpdateService(model, service, knownArn, registries);
+  const input = buildUpdateService(model, service);
+  // Load balancers are sent only when they change: ECS then needs them all, and an unchanged list would make
+  // every update look like a load balancer change in CloudTrail.
+  const lbsChanged = !sameLoadBalancers(lbs, service.loadBalancers ?? []);
   const cmp = compareServiceShapes(
-    { ...input, taskDefinition: wouldBeArn, ...(registries === undefined ? {} : { serviceRegistries: registriesForDisplay(registries) }) },
+    displayRefs({
+      ...input,
+      taskDefinition,
+      ...(registries === undefined ? {} : { serviceRegistries: registries.map((r) => ({ ...r })) }),
+      loadBalancers: displayLoadBalancers(lbs),
+    }) as ServiceLike,
     service,
   );
-  if (!cmp.changed && !fromStep) {
+  const registering = tdStep.kind === 'register-task-definition';
+  if (!cmp.changed && !registering) {
     const unchanged: EcsStep<'service-unchanged'> = {
       owner: ECS_STEP_OWNER,
       kind: 'service-unchanged',
@@ -227,11 +225,24 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
     after: cmp.after,
     payload: {
       input,
-      taskDefinitionFromStep: fromStep,
+      taskDefinition,
+      ...(lbsChanged ? { loadBalancers: lbs } : {}),
+      ...(registries === undefined ? {} : { serviceRegistries: registries }),
       currentTaskDefinitionArn: service.taskDefinition ?? '',
       ...(service.desiredCount === undefined ? {} : { currentDesiredCount: service.desiredCount }),
-      ...(registries === undefined ? {} : { serviceRegistries: registries }),
     },
   };
   return { steps: [tdStep, update] };
+}
+
+function lbKey(lb: { targetGroupArn?: Deferred | undefined; containerName?: string | undefined; containerPort?: number | undefined }): string {
+  const arn = lb.targetGroupArn === undefined ? '' : isOutputRef(lb.targetGroupArn) ? `ref:${lb.targetGroupArn.$output}` : lb.targetGroupArn;
+  return JSON.stringify([arn, lb.containerName ?? '', lb.containerPort ?? 0]);
+}
+
+/** Whether the service's live load balancers are the bindings (in any order); a pending ARN always differs. */
+function sameLoadBalancers(desired: readonly DeferredLoadBalancer[], live: readonly ecs.LoadBalancer[]): boolean {
+  const a = desired.map(lbKey).sort();
+  const b = live.map((lb) => lbKey({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort })).sort();
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -3,11 +3,9 @@
  * Both deregister the revision they leave, so the next deploy compares against the one now running.
  */
 import type { EcsApi, ecs } from '../../aws/ports.js';
-import { DeploymentError, HakoError } from '../../errors.js';
-import { debug, error, info } from '../../io/io-host.js';
+import { HakoError } from '../../errors.js';
 import type { Plan, Step } from '../../plan/plan.js';
 import { ECS_STEP_OWNER } from './steps.js';
-import { waitForDeployment, type WaitContext, type WaitFailed } from './wait.js';
 
 /** `arn:…:task-definition/hello:3` → `{ family: 'hello', revision: 3 }`; also accepts `hello:3`. */
 export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
@@ -27,67 +25,92 @@ export function circuitBreakerEnabled(service: ecs.Service): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Automatic rollback after a failed deploy
+// Steps that go back: after a failed deploy, and on `hako rollback`
 
-export interface AutoRollbackInput {
+/** Point the service at an earlier revision (action `update`). */
+export interface RollbackPayload {
+  cluster: string;
+  service: string;
+  /** The revision to run. */
+  taskDefinition: string;
+  /** The revision being left (for messages). */
+  from?: string;
+  circuitBreaker: boolean;
+}
+
+/** Deregister the revision rolled back from, so the next deploy compares against the one running (action `delete`). */
+export interface DeregisterPayload {
+  taskDefinition: string;
+}
+
+export const ROLLBACK_STEP_KIND = 'rollback-service';
+export const DEREGISTER_STEP_KIND = 'deregister-task-definition';
+
+/** The two steps of going back from `from` to `to` on a service: update, then deregister what was left. */
+export function rollbackSteps(
+  target: { cluster: string; service: string; name: string; circuitBreaker: boolean },
+  from: string | undefined,
+  to: string,
+  title: string,
+  deregister: boolean,
+): Step[] {
+  const update: Step<RollbackPayload> = {
+    owner: ECS_STEP_OWNER,
+    kind: ROLLBACK_STEP_KIND,
+    action: 'update',
+    resource: `service ${target.name}`,
+    title,
+    ...(from === undefined ? {} : { before: { task_definition: shortTaskDefinition(from) } }),
+    after: { task_definition: shortTaskDefinition(to) },
+    payload: { cluster: target.cluster, service: target.service, taskDefinition: to, ...(from === undefined ? {} : { from }), circuitBreaker: target.circuitBreaker },
+  };
+  if (!deregister || from === undefined) return [update];
+  const id = `${ECS_STEP_OWNER}:${ROLLBACK_STEP_KIND}:${target.name}`;
+  const dereg: Step<DeregisterPayload> = {
+    owner: ECS_STEP_OWNER,
+    kind: DEREGISTER_STEP_KIND,
+    action: 'delete',
+    resource: `task definition ${shortTaskDefinition(from)}`,
+    title: `Deregister task definition ${shortTaskDefinition(from)}`,
+    before: { task_definition: shortTaskDefinition(from) },
+    payload: { taskDefinition: from },
+    dependsOn: [id],
+  };
+  return [{ ...update, id }, dereg];
+}
+
+export interface RecoveryInput {
   /** The service as the failed wait last saw it (or as UpdateService returned it). */
-  service: ecs.Service;
+  readonly service: ecs.Service;
   /** The task definition the service ran before this deploy; absent on a first deploy. */
-  previousTaskDefinitionArn?: string;
-  failedTaskDefinitionArn: string;
+  readonly previousTaskDefinitionArn?: string;
+  readonly failedTaskDefinitionArn: string;
   /** Whether this run registered `failedTaskDefinitionArn` (hako rolls back only its own revisions). */
-  registeredThisRun: boolean;
-  /** Why the rollout failed. */
-  outcome: WaitFailed;
-  /** Limit for the wait after rolling back. Absent: no limit. */
-  timeoutMs?: number;
+  readonly registeredThisRun: boolean;
 }
 
 /**
- * Called when a deploy's rollout failed. Always throws a DeploymentError: `rolled-back` when the service was put
- * back on its previous revision (and the failed one deregistered); otherwise `failed`/`timed-out`, leaving the
- * service as it is for inspection — a first deploy has nothing to roll back to, and a revision this run did not
- * register is not ours to deregister.
+ * How to undo a failed deploy: back to the previous revision, the failed one deregistered. Nothing when there is
+ * nothing to go back to — a first deploy — or the revision is not ours to deregister; `hint` then says so and the
+ * service is left as it is for inspection.
  */
-export async function rollbackAfterFailedDeploy(ctx: WaitContext, input: AutoRollbackInput): Promise<never> {
-  const { ecs: api, io } = ctx;
-  const what = input.outcome.status === 'timed-out' ? 'Deployment timed out' : 'Deployment failed';
-  const reason = `${what}: ${input.outcome.reason}`;
-  const plainFailure = input.outcome.status === 'timed-out' ? 'timed-out' : 'failed';
-
+export function planRecovery(input: RecoveryInput): { steps: Step[]; target?: string; note?: string; hint?: string } {
   if (!input.registeredThisRun) {
-    throw new DeploymentError(plainFailure, reason, {
-      hint: 'This deploy registered no new task definition, so there is nothing to roll back. Check the service events.',
-    });
+    return { steps: [], hint: 'This deploy registered no new task definition, so there is nothing to roll back. Check the service events.' };
   }
   const previous = input.previousTaskDefinitionArn;
   if (previous === undefined) {
-    throw new DeploymentError(plainFailure, `${reason}. Nothing to roll back to: this was the service's first deployment`, {
+    return {
+      steps: [],
+      note: "Nothing to roll back to: this was the service's first deployment",
       hint: 'The service and its task definition are left as they are for inspection (`hako status`).',
-    });
+    };
   }
   const cluster = input.service.clusterArn;
-  const serviceRef = input.service.serviceArn ?? input.service.serviceName;
-  if (cluster === undefined || serviceRef === undefined) throw new TypeError('rollbackAfterFailedDeploy needs clusterArn and serviceArn');
-
-  error(io, 'ecs.rollback.started', `Rolling back to ${previous}`, { from: input.failedTaskDefinitionArn, to: previous });
-  const res = await api.updateService({ cluster, service: serviceRef, taskDefinition: previous });
-  const updated = res.service ?? input.service;
-  info(io, 'ecs.service.updated', `Updated service: ${updated.serviceArn ?? serviceRef}`, { arn: updated.serviceArn });
-  await api.deregisterTaskDefinition({ taskDefinition: input.failedTaskDefinitionArn });
-  debug(io, 'ecs.task-definition.deregistered', `Deregistered ${input.failedTaskDefinitionArn}`);
-
-  const waited = await waitForDeployment(ctx, updated, {
-    taskDefinitionArn: previous,
-    circuitBreaker: circuitBreakerEnabled(updated),
-    ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
-  });
-  if (waited.status !== 'completed') {
-    throw new DeploymentError('failed', `${reason}. Rolling back to ${previous} did not complete either: ${waited.reason}`, {
-      hint: 'Inspect the service with `hako status`.',
-    });
-  }
-  throw new DeploymentError('rolled-back', `${reason}. Rolled back to ${previous}`);
+  const service = input.service.serviceArn ?? input.service.serviceName;
+  if (cluster === undefined || service === undefined) throw new TypeError('planRecovery needs clusterArn and serviceArn');
+  const target = { cluster, service, name: input.service.serviceName ?? service, circuitBreaker: circuitBreakerEnabled(input.service) };
+  return { steps: rollbackSteps(target, input.failedTaskDefinitionArn, previous, `Rolling back to ${previous}`, true), target: previous };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -99,18 +122,6 @@ export interface RollbackObserved {
   /** ACTIVE revision ARNs of the service's task definition family, in any order. */
   taskDefinitions: readonly string[];
 }
-
-export interface RollbackPayload {
-  cluster: string;
-  service: string;
-  /** The revision to run. */
-  taskDefinition: string;
-  /** The revision being left, deregistered after the update; absent when it is already INACTIVE. */
-  deregister?: string;
-  circuitBreaker: boolean;
-}
-
-export const ROLLBACK_STEP_KIND = 'rollback-service';
 
 /** Every ACTIVE revision ARN of `family`, following pages. `familyPrefix` is a prefix, so other families are dropped. */
 export async function listActiveRevisions(api: EcsApi, family: string): Promise<string[]> {
@@ -167,54 +178,12 @@ export function planRollback(observed: RollbackObserved, options: { to?: number 
   }
 
   const name = service.serviceName ?? service.serviceArn ?? '';
-  const step: Step<RollbackPayload> = {
-    owner: ECS_STEP_OWNER,
-    kind: ROLLBACK_STEP_KIND,
-    action: 'update',
-    resource: `service ${name}`,
-    title: `Current task definition is ${shortTaskDefinition(current)}. Rolling back to ${target}`,
-    before: { task_definition: shortTaskDefinition(current) },
-    after: { task_definition: shortTaskDefinition(target) },
-    payload: {
-      cluster: service.clusterArn ?? '',
-      service: service.serviceArn ?? name,
-      taskDefinition: target,
-      ...(currentActive ? { deregister: current } : {}),
-      circuitBreaker: circuitBreakerEnabled(service),
-    },
-  };
-  return { steps: [step] };
-}
-
-/**
- * Applies a rollback plan like hako: UpdateService to the target, deregister the revision left, wait for the
- * rollout (no limit unless `timeoutMs`). Throws DeploymentError when the rollout does not complete.
- */
-export async function applyRollback(ctx: WaitContext, plan: Plan, options: { timeoutMs?: number } = {}): Promise<ecs.Service | undefined> {
-  const { ecs: api, io } = ctx;
-  let last: ecs.Service | undefined;
-  for (const step of plan.steps) {
-    if (step.owner !== ECS_STEP_OWNER || step.kind !== ROLLBACK_STEP_KIND) continue;
-    const p = step.payload as RollbackPayload;
-    info(io, 'ecs.rollback.started', step.title, { from: p.deregister, to: p.taskDefinition });
-    const res = await api.updateService({ cluster: p.cluster, service: p.service, taskDefinition: p.taskDefinition });
-    const service = res.service;
-    if (!service) throw new HakoError('UpdateService returned no service', 'ECS_UNEXPECTED_RESPONSE');
-    info(io, 'ecs.service.updated', `Updated service: ${service.serviceArn}`, { arn: service.serviceArn });
-    if (p.deregister) {
-      await api.deregisterTaskDefinition({ taskDefinition: p.deregister });
-      debug(io, 'ecs.task-definition.deregistered', `Deregistered ${p.deregister}`);
-    }
-    const waited = await waitForDeployment(ctx, service, {
-      taskDefinitionArn: p.taskDefinition,
-      circuitBreaker: p.circuitBreaker,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    });
-    if (waited.status !== 'completed') {
-      throw new DeploymentError(waited.status, `Rollback to ${p.taskDefinition} did not complete: ${waited.reason}`);
-    }
-    last = waited.service;
-    info(io, 'ecs.deployment.completed', 'Deployment completed');
-  }
-  return last;
+  const steps = rollbackSteps(
+    { cluster: service.clusterArn ?? '', service: service.serviceArn ?? name, name, circuitBreaker: circuitBreakerEnabled(service) },
+    current,
+    target,
+    `Current task definition is ${shortTaskDefinition(current)}. Rolling back to ${target}`,
+    currentActive,
+  );
+  return { steps };
 }

@@ -3,7 +3,6 @@
  */
 import type { ecs } from '../../aws/ports.js';
 import type { AppModel, EcsScheduler } from '../../definition/model.js';
-import type { LoadBalancerRef, ServiceRegistryRef } from './steps.js';
 import { compact } from './task-definition.js';
 
 function deploymentConfiguration(s: EcsScheduler): ecs.DeploymentConfiguration | undefined {
@@ -51,27 +50,18 @@ export function isDaemon(model: AppModel, current?: ecs.Service): boolean {
 }
 
 /**
- * The CreateService request. `taskDefinitionArn` is undefined when the task definition is registered in the same
- * apply; load balancers whose target group ARN is not known yet are left out here and filled in at apply time by
- * `resolveCreateServiceInput` (steps.ts).
+ * The CreateService request without what the payload carries beside it (steps.ts): the task definition, load
+ * balancers and registries, which may only be known once earlier steps of the same apply have run.
  *
  * Unlike hako, which creates the service with `desiredCount: 0` and immediately updates it to the configured count,
  * we create it with the configured count: one call instead of two, and the first deployment already is the one
  * we wait for (a DAEMON service gets no count at all).
  */
-export function buildCreateService(
-  model: AppModel,
-  taskDefinitionArn: string | undefined,
-  loadBalancers: readonly LoadBalancerRef[],
-  serviceRegistries: readonly ServiceRegistryRef[] = [],
-): ecs.CreateServiceCommandInput {
+export function buildCreateService(model: AppModel): Omit<ecs.CreateServiceCommandInput, 'taskDefinition' | 'loadBalancers' | 'serviceRegistries'> {
   const s = model.scheduler;
-  const resolved = loadBalancers.every((lb) => lb.targetGroupArn !== undefined);
-  const registries = knownRegistries(serviceRegistries);
-  return compact<ecs.CreateServiceCommandInput>({
+  return compact<Omit<ecs.CreateServiceCommandInput, 'taskDefinition'>>({
     cluster: s.cluster,
     serviceName: model.id,
-    taskDefinition: taskDefinitionArn,
     desiredCount: isDaemon(model) ? undefined : s.desired_count,
     role: s.role,
     deploymentConfiguration: deploymentConfiguration(s),
@@ -85,27 +75,7 @@ export function buildCreateService(
     healthCheckGracePeriodSeconds: s.health_check_grace_period_seconds,
     propagateTags: 'TASK_DEFINITION',
     enableExecuteCommand: s.enable_execute_command,
-    loadBalancers:
-      loadBalancers.length > 0 && resolved
-        ? loadBalancers.map((lb) => ({
-            targetGroupArn: lb.targetGroupArn,
-            containerName: lb.containerName,
-            containerPort: lb.containerPort,
-          }))
-        : undefined,
-    serviceRegistries: registries !== undefined && registries.length > 0 ? registries : undefined,
   });
-}
-
-/**
- * The ECS registries when every ARN is known; undefined when one is only known at apply time (then
- * `resolveServiceRegistries` in steps.ts fills them in).
- */
-export function knownRegistries(refs: readonly ServiceRegistryRef[]): ecs.ServiceRegistry[] | undefined {
-  if (!refs.every((r) => r.registryArn !== undefined)) return undefined;
-  return refs.map((r) =>
-    compact<ecs.ServiceRegistry>({ registryArn: r.registryArn, containerName: r.containerName, containerPort: r.containerPort, port: r.port }),
-  );
 }
 
 /** A capacity provider strategy as a canonical, order-free key (absent weight/base mean 0 to ECS). */
@@ -116,8 +86,8 @@ export function strategyKey(items: readonly ecs.CapacityProviderStrategyItem[] |
 }
 
 /**
- * The UpdateService request for the current service (§4.5). `taskDefinitionArn` undefined = the one registered in
- * the same apply (filled in by `resolveUpdateServiceInput`).
+ * The UpdateService request for the current service (§4.5), without the task definition, load balancers and
+ * registries (the payload carries them, see steps.ts).
  *
  * - With autoscaling, the current desired count is kept: the scaler owns it, a deploy must not reset it.
  * - Without a configured capacity provider strategy, the service's own (perhaps the cluster default) is kept, so
@@ -127,9 +97,7 @@ export function strategyKey(items: readonly ecs.CapacityProviderStrategyItem[] |
 export function buildUpdateService(
   model: AppModel,
   current: ecs.Service,
-  taskDefinitionArn: string | undefined,
-  serviceRegistries?: readonly ServiceRegistryRef[],
-): ecs.UpdateServiceCommandInput {
+): Omit<ecs.UpdateServiceCommandInput, 'taskDefinition' | 'loadBalancers' | 'serviceRegistries'> {
   const s = model.scheduler;
   const configured = capacityProviderStrategy(s);
   const currentStrategy = current.capacityProviderStrategy;
@@ -138,11 +106,10 @@ export function buildUpdateService(
   let desiredCount: number | undefined = s.desired_count;
   if (isDaemon(model, current)) desiredCount = undefined;
   else if (s.autoscaling !== undefined) desiredCount = current.desiredCount;
-  return compact<ecs.UpdateServiceCommandInput>({
+  return compact<Omit<ecs.UpdateServiceCommandInput, 'taskDefinition'>>({
     cluster: s.cluster,
     service: model.id,
     desiredCount,
-    taskDefinition: taskDefinitionArn,
     deploymentConfiguration: deploymentConfiguration(s),
     capacityProviderStrategy: strategy,
     forceNewDeployment: strategyChanged ? true : undefined,
@@ -152,6 +119,5 @@ export function buildUpdateService(
     enableExecuteCommand: s.enable_execute_command,
     placementConstraints: placementConstraints(s),
     placementStrategy: placementStrategy(s),
-    serviceRegistries: serviceRegistries === undefined ? undefined : knownRegistries(serviceRegistries),
   });
 }

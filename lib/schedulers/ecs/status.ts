@@ -1,7 +1,8 @@
 /**
  * `hako status`: what the service is doing now — deployments, tasks, recent events — read-only.
  */
-import { renderSdStatus, type SdStatusEntry } from './service-discovery-ops.js';
+import type { StatusSection } from '../scheduler.js';
+import { renderSdStatus, type SdStatusEntry } from './service-discovery/ops.js';
 import type { Ec2Api, EcsApi, ecs } from '../../aws/ports.js';
 import { shortTaskDefinition } from './rollback.js';
 import { formatEventTime } from './wait.js';
@@ -72,13 +73,6 @@ export interface StatusReport {
   serviceDiscovery?: SdStatusEntry[];
   /** The scripts' sections (load balancer, DNS…), when they were read (`hako status` reads them). */
   sections?: StatusSection[];
-}
-
-/** A script's part of `hako status`: a header line (`DNS:`) and its indented lines. */
-export interface StatusSection {
-  /** `Load balancer:`, `DNS:`…; undefined for lines a script gave without a header. */
-  header?: string;
-  lines: string[];
 }
 
 /** Where the EC2 instances' `Name` tags come from; built only when some task runs on a container instance. */
@@ -200,36 +194,6 @@ async function instanceNameTags(ec2: InstancesPort, ids: readonly string[]): Pro
 }
 
 const LOAD_BALANCER_HEADER = 'Load balancer:';
-
-/**
- * Splits the scripts' status lines into sections: an unindented line starts one, indented lines belong to it.
- * Sections with the same header (two route53 entries) become one, in order of first appearance.
- */
-export function statusSections(scriptLines: readonly (readonly string[])[]): StatusSection[] {
-  const sections: StatusSection[] = [];
-  const byHeader = new Map<string, StatusSection>();
-  for (const lines of scriptLines) {
-    let current: StatusSection | undefined;
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      if (!line.startsWith(' ')) {
-        current = byHeader.get(line);
-        if (current === undefined) {
-          current = { header: line, lines: [] };
-          byHeader.set(line, current);
-          sections.push(current);
-        }
-      } else {
-        if (current === undefined) {
-          current = { lines: [] };
-          sections.push(current);
-        }
-        current.lines.push(line);
-      }
-    }
-  }
-  return sections;
-}
 
 export interface RenderStatusOptions {
   /** The scripts' sections: `Load balancer:` is shown first as in hako, the others after the ECS part. */

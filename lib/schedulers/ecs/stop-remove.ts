@@ -2,8 +2,7 @@
  * `hako stop` (scale the service to zero) and `hako remove` (scale to zero, then delete it). A service that does
  * not exist is not an error: the plan is a single no-op that says so.
  */
-import type { EcsApi, ecs } from '../../aws/ports.js';
-import { info, type IoHost } from '../../io/io-host.js';
+import type { ecs } from '../../aws/ports.js';
 import type { Plan, Step } from '../../plan/plan.js';
 import { ECS_STEP_OWNER } from './steps.js';
 import type { ServiceTarget } from './status.js';
@@ -68,13 +67,22 @@ export function planStop(service: ecs.Service | undefined, model: ServiceTarget)
   return { steps: [scaleToZero(service, model, true)] };
 }
 
+/** The id of the remove plan's delete step: what steps that need the service gone depend on. */
+export function deleteServiceStepId(name: string): string {
+  return `${ECS_STEP_OWNER}:delete-service:${name}`;
+}
+
 /** Plans `hako remove`. DAEMON services have no desired count to lower, so they are deleted directly. */
 export function planRemove(service: ecs.Service | undefined, model: ServiceTarget): Plan {
   if (!service) return missing(model.id);
   const r = refs(service, model);
   const steps: Step[] = [];
-  if (service.schedulingStrategy !== 'DAEMON') steps.push(scaleToZero(service, model, false));
+  const scale = { ...scaleToZero(service, model, false), id: `${ECS_STEP_OWNER}:stop-service:${r.name}` };
+  if (service.schedulingStrategy !== 'DAEMON') steps.push(scale);
   const del: Step<DeleteServicePayload> = {
+    id: deleteServiceStepId(r.name),
+    // ECS refuses to delete a service that still runs tasks (without `force`): not before it is scaled down.
+    ...(service.schedulingStrategy !== 'DAEMON' ? { dependsOn: [scale.id] } : {}),
     owner: ECS_STEP_OWNER,
     kind: 'delete-service',
     action: 'delete',
@@ -85,34 +93,4 @@ export function planRemove(service: ecs.Service | undefined, model: ServiceTarge
   };
   steps.push(del);
   return { steps };
-}
-
-/** Applies a stop or remove plan. */
-export async function applyStopRemove(ctx: { ecs: EcsApi; io: IoHost }, plan: Plan): Promise<void> {
-  const { ecs: api, io } = ctx;
-  for (const step of plan.steps) {
-    if (step.owner !== ECS_STEP_OWNER) continue;
-    switch (step.kind as StopRemoveStepKind) {
-      case 'service-missing':
-        info(io, 'ecs.service.missing', step.title, step.payload);
-        break;
-      case 'stop-service': {
-        const p = step.payload as StopServicePayload;
-        const res = await api.updateService({ cluster: p.cluster, service: p.service, desiredCount: 0 });
-        const arn = res.service?.serviceArn ?? p.service;
-        if (p.announce) info(io, 'ecs.service.stopped', `${arn} is stopped`, { arn });
-        else info(io, 'ecs.service.scaled-to-zero', `Set desired count of ${arn} to 0`, { arn });
-        break;
-      }
-      case 'delete-service': {
-        const p = step.payload as DeleteServicePayload;
-        const res = await api.deleteService({ cluster: p.cluster, service: p.service });
-        const arn = res.service?.serviceArn ?? p.service;
-        info(io, 'ecs.service.deleted', `${arn} is deleted`, { arn });
-        break;
-      }
-      default:
-        break;
-    }
-  }
 }

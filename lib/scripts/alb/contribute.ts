@@ -3,13 +3,21 @@
  * check grace period when the definition sets none (ECS requires one with a load balancer; hako's was 0).
  */
 import type { AppModel, ScriptContribution } from '../../definition/model.js';
+import { outputRef } from '../../plan/outputs.js';
 import type { AlbSettings } from './config.js';
+
+/** The output key of the app's target group ARN, provided by the target group's step of every alb plan. */
+export function albTargetGroupArnKey(name: string): string {
+  return `alb:target-group:${name}:arn`;
+}
 
 export function contributeAlb(settings: AlbSettings, model: AppModel): ScriptContribution {
   return {
     load_balancers: [
       {
         target_group_name: settings.targetGroupName,
+        // Provided by this script's target group step: the ECS scheduler only sees the ref, filled in at apply.
+        target_group_arn: outputRef(albTargetGroupArnKey(settings.targetGroupName), `ARN of target group ${settings.targetGroupName}`),
         container_name: settings.containerName,
         container_port: settings.containerPort,
       },

@@ -8,10 +8,10 @@ import type { AppModel } from '../../definition/model.js';
 import { warn } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
 import { sleep as realSleep, type Sleep } from '../../util/sleep.js';
-import type { ApplyContext, Script, ScriptContext, ScriptPlugin } from '../script.js';
+import type { ApplyContext, Script, ScriptContext, ScriptPlugin, StepOutcome } from '../script.js';
 import { applyAlbStep } from './apply.js';
 import { configSchema, resolveSettings, type AlbConfig, type AlbSettings } from './config.js';
-import { contributeAlb, scriptPath } from './contribute.js';
+import { albTargetGroupArnKey, contributeAlb, scriptPath } from './contribute.js';
 import { describeAllListeners, findLoadBalancer, observeAlb } from './observe.js';
 import { planAlbDeploy } from './plan.js';
 import { planAlbRemove } from './plan-remove.js';
@@ -75,7 +75,7 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
       return plan.steps;
     },
 
-    async apply(step: Step, applyContext: ApplyContext): Promise<void> {
+    async apply(step: Step, applyContext: ApplyContext): Promise<StepOutcome | void> {
       if (step.owner !== ALB_STEP_OWNER) return;
       await applyAlbStep(step as AlbStep, {
         api: await applyContext.aws().elbv2(),
@@ -84,6 +84,11 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
         arns,
         ...(options.deleteTargetGroupAttempts === undefined ? {} : { deleteTargetGroupAttempts: options.deleteTargetGroupAttempts }),
       });
+      if (step.kind === 'create-target-group') {
+        const name = (step as AlbStep<'create-target-group'>).payload.input.Name ?? '';
+        const arn = arns.get(`tg:${name}`);
+        if (arn !== undefined) return { outputs: { [albTargetGroupArnKey(name)]: arn } };
+      }
     },
 
     async status(model): Promise<string[]> {

@@ -8,6 +8,7 @@ import { DefinitionError, type DefinitionIssue } from '../../errors.js';
 import { CREATED_BY_TAG, OWNER_TAG } from '../ownership.js';
 import { apiMatcher, diffAttributes, sameList } from './compare.js';
 import type { AlbSettings } from './config.js';
+import { albTargetGroupArnKey } from './contribute.js';
 import type { ObservedAlb } from './observe.js';
 import { planListenersAndRules } from './plan-routes.js';
 import { albStep, tagList, unchanged, type AlbStep, type NamedRef } from './steps.js';
@@ -31,6 +32,11 @@ export interface AlbPlan {
   readonly warnings: string[];
 }
 
+
+/** Declares on `step` that it provides the app's target group ARN (known now, or only once it is created). */
+function provides(step: AlbStep, arn: string | undefined): void {
+  (step as { outputs?: Record<string, string | undefined> }).outputs = { [albTargetGroupArnKey(step.resource.replace(/^target group /, ''))]: arn };
+}
 
 /** Plans what a deploy changes on the load balancer side. Throws DefinitionError listing every conflict. */
 export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
@@ -198,6 +204,7 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
         { after: tgShape },
       ),
     );
+    provides(steps.at(-1)!, undefined);
     if (s.targetGroupAttributes !== undefined) {
       steps.push(
         albStep(
@@ -211,6 +218,7 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
       );
     }
   } else {
+    const tgStepsFrom = steps.length;
     const owner = tg.tags[OWNER_TAG];
     if (owner !== undefined && owner !== s.appId) {
       issue('target_group_name', `target group ${tg.name} belongs to app ${owner}; choose another target_group_name`);
@@ -279,6 +287,7 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
       }
       if (steps.length === before) steps.push(unchanged(tgRes, `Target group ${tg.name} is up to date`, tgShape));
     }
+    if (steps.length > tgStepsFrom) provides(steps[tgStepsFrom]!, tg.arn);
   }
 
   planListenersAndRules(input, { lbRef, tgRef, issue, steps, warnings });

@@ -4,6 +4,7 @@
  * but never rendered.
  */
 import { expect } from 'chai';
+import { outputRef } from '../../../lib/plan/outputs.js';
 import type { AwsClients, LogsApi, S3Api } from '../../../lib/aws/ports.js';
 import { awsClientsFromPorts } from '../../../lib/aws/static-clients.js';
 import { deploy, planDeploy } from '../../../lib/actions/deploy.js';
@@ -97,8 +98,13 @@ describe('deploy action, dry run', () => {
     const io = new RecordingIoHost();
     const { plan } = await planDeploy({ ...options(io), dryRun: true });
     const create = plan.steps.find((s) => s.owner === 'ecs' && s.kind === 'create-service')!;
-    const payload = create.payload as { loadBalancers: { targetGroupName: string; containerName: string; containerPort: number }[] };
-    expect(payload.loadBalancers).to.deep.equal([{ targetGroupName: 'hako-web', containerName: 'front', containerPort: 80 }]);
+    const payload = create.payload as { loadBalancers: { targetGroupArn: unknown; containerName: string; containerPort: number }[] };
+    // The target group does not exist yet: its ARN is the output of the alb script's create-target-group step.
+    expect(payload.loadBalancers).to.deep.equal([
+      { targetGroupArn: outputRef('alb:target-group:hako-web:arn', 'ARN of target group hako-web'), containerName: 'front', containerPort: 80 },
+    ]);
+    const createTg = plan.steps.find((s) => s.owner === 'alb' && s.kind === 'create-target-group')!;
+    expect(createTg.outputs).to.deep.equal({ 'alb:target-group:hako-web:arn': undefined });
   });
 
   it('reads provider values to compare, but the rendered plan masks them', async () => {

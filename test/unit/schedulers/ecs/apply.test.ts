@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import type { Step } from '../../../../lib/plan/plan.js';
-import { applyEcsSteps } from '../../../../lib/schedulers/ecs/apply.js';
+import { outputRef } from '../../../../lib/plan/outputs.js';
+import { rolloutOf } from '../../../../lib/schedulers/ecs/apply.js';
 import type {
   CreateServicePayload,
   RegisterTaskDefinitionPayload,
@@ -9,7 +10,13 @@ import type {
   TaskDefinitionUnchangedPayload,
   UpdateServicePayload,
 } from '../../../../lib/schedulers/ecs/steps.js';
+import { appliedRollout, applyEcs, ownerLines } from '../../../helpers/ecs-apply.js';
 import { FakeEcs, SERVICE_ARN, service, taskDefArn } from '../../../helpers/fake-ecs.js';
+
+/** applyEcsSteps as it was: the steps applied in order, and what they started. */
+async function applyEcsSteps(steps: Step[], ctx: { ecs: FakeEcs; io: RecordingIoHost; outputs?: Record<string, string> }) {
+  return appliedRollout(await applyEcs(steps, { ecs: ctx.ecs }, { io: ctx.io, ...(ctx.outputs ? { outputs: ctx.outputs } : {}) }));
+}
 
 const register = (previousArn?: string): Step<RegisterTaskDefinitionPayload> => ({
   owner: 'ecs',
@@ -18,15 +25,18 @@ const register = (previousArn?: string): Step<RegisterTaskDefinitionPayload> => 
   resource: 'task definition hello',
   title: 'Register task definition hello',
   payload: { input: { family: 'hello', containerDefinitions: [{ name: 'app', image: 'busybox' }] }, ...(previousArn ? { previousArn } : {}) },
+  outputs: { 'ecs:task-definition:hello:arn': undefined },
 });
 const tdUnchanged = (arn: string): Step<TaskDefinitionUnchangedPayload> => ({
   owner: 'ecs',
   kind: 'task-definition-unchanged',
   action: 'noop',
   resource: 'task definition hello',
-  title: "Task definition isn't changed",
+  title: `Task definition isn't changed: ${arn}`,
   payload: { arn },
+  outputs: { 'ecs:task-definition:hello:arn': arn },
 });
+const registered = outputRef('ecs:task-definition:hello:arn', 'new revision of task definition hello');
 const update = (fromStep: boolean, current: string, taskDefinition?: string): Step<UpdateServicePayload> => ({
   owner: 'ecs',
   kind: 'update-service',
@@ -34,8 +44,8 @@ const update = (fromStep: boolean, current: string, taskDefinition?: string): St
   resource: 'service hello',
   title: 'Update service hello',
   payload: {
-    input: { cluster: 'default', service: 'hello', desiredCount: 2, ...(taskDefinition ? { taskDefinition } : {}) },
-    taskDefinitionFromStep: fromStep,
+    input: { cluster: 'default', service: 'hello', desiredCount: 2 },
+    ...(fromStep ? { taskDefinition: registered } : taskDefinition ? { taskDefinition } : {}),
     currentTaskDefinitionArn: current,
   },
 });
@@ -45,7 +55,7 @@ const create = (loadBalancers: CreateServicePayload['loadBalancers'] = []): Step
   action: 'create',
   resource: 'service hello',
   title: 'Create service hello',
-  payload: { input: { cluster: 'default', serviceName: 'hello', desiredCount: 1 }, taskDefinitionFromStep: true, loadBalancers },
+  payload: { input: { cluster: 'default', serviceName: 'hello', desiredCount: 1 }, taskDefinition: registered, loadBalancers, serviceRegistries: [] },
 });
 const svcUnchanged: Step<ServiceUnchangedPayload> = {
   owner: 'ecs',
@@ -74,7 +84,7 @@ describe('applyEcsSteps', () => {
       serviceChanged: true,
     });
     expect(result.service?.serviceArn).to.equal(SERVICE_ARN);
-    expect(io.lines).to.deep.equal([`Registered task definition: ${taskDefArn('hello', 2)}`, `Updated service: ${SERVICE_ARN}`]);
+    expect(ownerLines(io)).to.deep.equal([`Registered task definition: ${taskDefArn('hello', 2)}`, `Updated service: ${SERVICE_ARN}`]);
   });
 
   it('makes no call and reports no change when both are unchanged', async () => {
@@ -83,7 +93,7 @@ describe('applyEcsSteps', () => {
     const result = await applyEcsSteps([tdUnchanged(taskDefArn('hello', 1)), svcUnchanged], { ecs, io });
     expect(ecs.calls).to.have.length(0);
     expect(result).to.deep.equal({ serviceChanged: false, taskDefinitionArn: taskDefArn('hello', 1) });
-    expect(io.lines).to.deep.equal([`Task definition isn't changed: ${taskDefArn('hello', 1)}`, "Service isn't changed"]);
+    expect(ownerLines(io)).to.deep.equal([`Task definition isn't changed: ${taskDefArn('hello', 1)}`, "Service isn't changed"]);
   });
 
   it('updates with the unchanged task definition (desired count only) and has nothing to roll back to', async () => {
@@ -103,35 +113,28 @@ describe('applyEcsSteps', () => {
     const io = new RecordingIoHost();
     ecs.enqueue('registerTaskDefinition', { taskDefinition: { taskDefinitionArn: taskDefArn('hello', 4) } });
     ecs.enqueue('createService', { service: service({ taskDefinition: taskDefArn('hello', 4) }) });
-    const looked: string[] = [];
+    // The alb script's target group step provides the ARN the binding refers to.
+    const tgKey = 'alb:target-group:hako-hello:arn';
     const result = await applyEcsSteps(
-      [register(taskDefArn('hello', 3)), create([{ targetGroupName: 'hako-hello', containerName: 'front', containerPort: 80 }])],
-      {
-        ecs,
-        io,
-        resolveTargetGroupArn: async (name) => {
-          looked.push(name);
-          return `arn:tg/${name}`;
-        },
-      },
+      [register(taskDefArn('hello', 3)), create([{ targetGroupArn: outputRef(tgKey, 'ARN of target group hako-hello'), containerName: 'front', containerPort: 80 }])],
+      { ecs, io, outputs: { [tgKey]: 'arn:tg/hako-hello' } },
     );
-    expect(looked).to.deep.equal(['hako-hello']);
     expect(ecs.callsOf('createService')[0]).to.deep.equal({
       cluster: 'default',
       serviceName: 'hello',
       desiredCount: 1,
       taskDefinition: taskDefArn('hello', 4),
       loadBalancers: [{ targetGroupArn: 'arn:tg/hako-hello', containerName: 'front', containerPort: 80 }],
+      clientToken: '00000000-0000-4000-8000-000000000001',
     });
     expect(result.previousTaskDefinitionArn).to.equal(undefined);
     expect(result.serviceChanged).to.equal(true);
     expect(io.lines).to.include(`Created service: ${SERVICE_ARN}`);
   });
 
-  it('ignores steps owned by others', async () => {
-    const ecs = new FakeEcs({ forbidMutations: true });
+  it('reads no rollout from steps owned by others', async () => {
     const other: Step = { owner: 'alb', kind: 'create-target-group', action: 'create', resource: 'tg', title: 't', payload: {} };
-    const result = await applyEcsSteps([other], { ecs, io: new RecordingIoHost() });
-    expect(result).to.deep.equal({ serviceChanged: false });
+    const rollout = rolloutOf([{ id: 'alb:x', step: other, status: 'applied', attempts: 1, durationMs: 0, outputs: {} }]);
+    expect({ ...rollout, serviceChanged: rollout.service !== undefined }).to.deep.equal({ serviceChanged: false });
   });
 });

@@ -10,10 +10,25 @@ import {
   scalableResourceId,
   type AlbTarget,
   type AutoscalingStep,
-} from '../../../../lib/schedulers/ecs/autoscaling.js';
-import { applyAutoscalingSteps, putAlarmInput } from '../../../../lib/schedulers/ecs/autoscaling-apply.js';
-import { observeAlbTarget, observeAutoscaling } from '../../../../lib/schedulers/ecs/autoscaling-observe.js';
+} from '../../../../lib/schedulers/ecs/autoscaling/plan.js';
+import { putAlarmInput } from '../../../../lib/schedulers/ecs/autoscaling/apply.js';
+import { observeAlbTarget, observeAutoscaling } from '../../../../lib/schedulers/ecs/autoscaling/observe.js';
+import type { ApplicationAutoScalingApi, CloudWatchApi } from '../../../../lib/aws/ports.js';
+import type { Step } from '../../../../lib/plan/plan.js';
+import { applyEcs } from '../../../helpers/ecs-apply.js';
 import { alarm, FakeAutoScaling, FakeCloudWatch } from '../../../helpers/fake-autoscaling.js';
+
+/** Applies autoscaling steps as a deploy does: through the executor, the ECS scheduler (its owner) applying them. */
+async function applyAutoscalingSteps(
+  steps: readonly Step[],
+  ctx: { autoScaling: ApplicationAutoScalingApi; cloudWatch: CloudWatchApi; io: RecordingIoHost; elbv2?: Elbv2Api },
+): Promise<void> {
+  await applyEcs(
+    steps,
+    { applicationAutoScaling: ctx.autoScaling, cloudWatch: ctx.cloudWatch, ...(ctx.elbv2 ? { elbv2: ctx.elbv2 } : {}) },
+    { io: ctx.io },
+  );
+}
 
 const RESOURCE = 'service/eagletmt/ecs';
 const ROLE = 'arn:aws:iam::123456789012:role/ecsAutoscaleRole';
@@ -274,11 +289,8 @@ describe('autoscaling planner', () => {
       const steps = planAutoscaling(c, observed);
       expect((steps[1]!.after as { resource_label: string }).resource_label).to.equal('(known after apply)');
 
-      await applyAutoscalingSteps(steps, {
-        ...f,
-        io: new RecordingIoHost(),
-        resolveAlbTarget: async () => ({ state: 'known', targetGroupArn: TG_ARN, loadBalancerArn: LB_ARN }),
-      });
+      // By apply time the earlier steps have created the target group: the label is read from it then.
+      await applyAutoscalingSteps(steps, { ...f, io: new RecordingIoHost(), elbv2: elbWith(LB_ARN) });
       const put = f.autoScaling.policies.get(`${RESOURCE}|requests`)!;
       expect(put.TargetTrackingScalingPolicyConfiguration!.PredefinedMetricSpecification!.ResourceLabel).to.equal(
         'app/hako-lb/50dc6c495c0c9188/targetgroup/hako-ecs/73e2d6bc24d8a067',

@@ -4,14 +4,11 @@ import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import type { EcsScheduler } from '../../../../lib/definition/model.js';
 import type { ecs as ecsTypes } from '../../../../lib/aws/ports.js';
 import { createVirtualTime } from '../../../../lib/util/sleep.js';
-import {
-  buildRunTaskInput,
-  registerOneshotTaskDefinition,
-  runOneshot,
-  type OneshotContext,
-  type OneshotParams,
-} from '../../../../lib/schedulers/ecs/oneshot.js';
+import { buildRunTaskInput, runOneshot, type OneshotContext, type OneshotParams } from '../../../../lib/schedulers/ecs/oneshot.js';
+import { buildTaskDefinition } from '../../../../lib/schedulers/ecs/task-definition.js';
+import { applyEcs, ecsSchedulerOver, ownerLines } from '../../../helpers/ecs-apply.js';
 import { FakeEcs, awsError, taskDefArn } from '../../../helpers/fake-ecs.js';
+import { ecsModel } from './core-fixtures.js';
 
 const TASK_ARN = 'arn:aws:ecs:ap-northeast-1:123456789012:task/default/0123abcd';
 const TD = taskDefArn('hello-oneshot', 1);
@@ -150,7 +147,8 @@ describe('runOneshot', () => {
     expect(io.lines).to.include(`Stopping ${TASK_ARN}`);
   });
 
-  it("on abort returns the app's exit code when it has one", async () => {
+  // Ctrl-C interrupts the run: the app's code is what StopTask's SIGTERM made of it, not the command's result.
+  it('on abort returns 130 even when the app has an exit code', async () => {
     const { ecs, ctx } = setup();
     const ac = new AbortController();
     ecs.enqueue('runTask', task('PENDING'));
@@ -160,7 +158,7 @@ describe('runOneshot', () => {
     }) as never, task('STOPPED', [{ name: 'app', exitCode: 143 }]));
     ecs.enqueue('stopTask', {});
     const result = await runOneshot(ctx, params({ signal: ac.signal }));
-    expect(result).to.deep.include({ exitCode: 143, stopped: true });
+    expect(result).to.deep.include({ exitCode: 130, stopped: true });
   });
 
   it('with --no-wait returns the task information without waiting', async () => {
@@ -196,58 +194,66 @@ describe('runOneshot', () => {
   });
 });
 
-describe('registerOneshotTaskDefinition', () => {
-  const input = { family: 'hello-oneshot', containerDefinitions: [{ name: 'app', image: 'busybox' }] };
+describe('oneshot task definition (planOneshot, then the register step)', () => {
+  const model = ecsModel();
+  const input = buildTaskDefinition(model, { family: 'ecs-oneshot' });
   const concurrent = () =>
     awsError('ClientException', 'Too many concurrent attempts to create a new revision of the specified family.');
+  const oneshotOptions = { command: ['echo', 'hi'], env: [], overrides: {} };
+
+  /** Plans the oneshot family's revision over the fake, then applies the plan as `hako oneshot` does. */
+  async function registerOneshot(ecs: FakeEcs, io: RecordingIoHost, sleep?: (ms: number) => Promise<void>) {
+    const steps = await ecsSchedulerOver({ ecs }, io).planOneshot!(model, oneshotOptions);
+    const journal = await applyEcs(steps, { ecs }, { io, ...(sleep ? { sleep } : {}) });
+    return { steps, arn: journal[0]?.outputs['ecs:task-definition:ecs-oneshot:arn'] };
+  }
 
   it("reuses the latest revision when it isn't changed", async () => {
-    const { ecs, io, ctx } = setup();
-    ecs.enqueue('describeTaskDefinition', { taskDefinition: { taskDefinitionArn: TD } });
+    const { ecs, io } = setup();
+    ecs.enqueue('describeTaskDefinition', { taskDefinition: { ...input, taskDefinitionArn: TD } });
     ecs.enqueue('listTagsForResource', { tags: [] });
-    const seen: unknown[] = [];
-    const result = await registerOneshotTaskDefinition(ctx, input, (td, tags) => {
-      seen.push(td.taskDefinitionArn, tags);
-      return false;
-    });
-    expect(result).to.deep.equal({ arn: TD, registered: false });
-    expect(seen).to.deep.equal([TD, []]);
+    const result = await registerOneshot(ecs, io);
+    expect(result.arn).to.equal(TD);
+    expect(result.steps.map((s) => s.action)).to.deep.equal(['noop']);
     expect(ecs.callsOf('listTagsForResource')[0]).to.deep.equal({ resourceArn: TD });
-    expect(io.lines).to.deep.equal([`Task definition isn't changed: ${TD}`]);
+    expect(ownerLines(io)).to.deep.equal([`Task definition isn't changed: ${TD}`]);
   });
 
   it('registers when the family has no revision yet (ClientException)', async () => {
-    const { ecs, ctx } = setup();
+    const { ecs, io } = setup();
     ecs.enqueue('describeTaskDefinition', awsError('ClientException', 'Unable to describe task definition.'));
     ecs.enqueue('registerTaskDefinition', { taskDefinition: { taskDefinitionArn: TD } });
-    expect(await registerOneshotTaskDefinition(ctx, input, () => true)).to.deep.equal({ arn: TD, registered: true });
+    expect((await registerOneshot(ecs, io)).arn).to.equal(TD);
   });
 
   it('retries concurrent-revision conflicts with growing delays', async () => {
-    const { ecs, io, vt, ctx } = setup();
+    const { ecs, io, vt } = setup();
     ecs.fallback('describeTaskDefinition', awsError('ClientException', 'Unable to describe task definition.'));
     ecs.enqueue('registerTaskDefinition', concurrent(), concurrent(), { taskDefinition: { taskDefinitionArn: taskDefArn('hello-oneshot', 2) } });
-    const result = await registerOneshotTaskDefinition(ctx, input, () => true);
+    const result = await registerOneshot(ecs, io, vt.sleep);
     expect(result.arn).to.equal(taskDefArn('hello-oneshot', 2));
     expect(ecs.callsOf('registerTaskDefinition')).to.have.length(3);
-    expect(vt.sleeps).to.deep.equal([2000, 4000]);
-    expect(io.lines).to.include('Retrying register_task_definition_for_oneshot after 2s');
+    expect(vt.sleeps).to.have.length(2);
+    expect(vt.sleeps[1]!).to.be.greaterThan(vt.sleeps[0]!);
+    expect(io.lines.some((l) => l.startsWith('Retrying RegisterTaskDefinition of ecs-oneshot after'))).to.equal(true);
   });
 
   it('gives up after 10 attempts', async () => {
-    const { ecs, ctx } = setup();
+    const { ecs, io, vt } = setup();
     ecs.fallback('describeTaskDefinition', awsError('ClientException', 'Unable to describe task definition.'));
     ecs.fallback('registerTaskDefinition', concurrent());
-    const err = await registerOneshotTaskDefinition(ctx, input, () => true).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(HakoError).with.property('message', 'Unable to register task definition for oneshot due to too many client errors');
+    const err = await registerOneshot(ecs, io, vt.sleep).catch((e: unknown) => e);
+    expect(err)
+      .to.be.instanceOf(HakoError)
+      .with.property('message', 'Unable to register task definition ecs-oneshot due to too many client errors');
     expect(ecs.callsOf('registerTaskDefinition')).to.have.length(10);
   });
 
   it('does not retry other errors', async () => {
-    const { ecs, ctx } = setup();
+    const { ecs, io } = setup();
     ecs.enqueue('describeTaskDefinition', awsError('ClientException', 'Unable to describe task definition.'));
     ecs.enqueue('registerTaskDefinition', awsError('ClientException', 'Container.image should not be null or empty.'));
-    const err = await registerOneshotTaskDefinition(ctx, input, () => true).catch((e: unknown) => e);
+    const err = await registerOneshot(ecs, io).catch((e: unknown) => e);
     expect((err as Error).message).to.equal('Container.image should not be null or empty.');
     expect(ecs.callsOf('registerTaskDefinition')).to.have.length(1);
   });

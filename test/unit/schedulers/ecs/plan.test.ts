@@ -3,11 +3,38 @@ import { DefinitionError } from '../../../../lib/errors.js';
 import { hasChanges, type Plan } from '../../../../lib/plan/plan.js';
 import type { EcsObserved } from '../../../../lib/schedulers/ecs/observe.js';
 import { planEcsDeploy, planTaskDefinition } from '../../../../lib/schedulers/ecs/plan.js';
-import { isEcsStep, resolveCreateServiceInput, resolveUpdateServiceInput } from '../../../../lib/schedulers/ecs/steps.js';
+import { isOutputRef, outputRef, resolveRefs } from '../../../../lib/plan/outputs.js';
+import {
+  createServiceInput,
+  isEcsStep,
+  updateServiceInput,
+  type CreateServicePayload,
+  type UpdateServicePayload,
+} from '../../../../lib/schedulers/ecs/steps.js';
 import { HAKO_VERSION } from '../../../../lib/version.js';
 import { container, ecsModel, liveService, liveTaskDefinition, scheduler, TD_ARN_1 } from './core-fixtures.js';
 
 const TD_ARN_2 = TD_ARN_1.replace(/:1$/, ':2');
+const TG_KEY = 'alb:target-group:hako-ecs:arn';
+
+/** The outputs the executor would know: the revision registered in the same apply, target groups by name. */
+function known(registeredArn: string | undefined, targetGroups: Record<string, string> = {}): Map<string, string> {
+  const m = new Map(Object.entries(targetGroups).map(([name, arn]) => [`alb:target-group:${name}:arn`, arn]));
+  if (registeredArn !== undefined) m.set('ecs:task-definition:ecs:arn', registeredArn);
+  return m;
+}
+/** The CreateService request once the executor has filled the payload's refs in (no clientToken here). */
+function resolveCreateServiceInput(payload: CreateServicePayload, registeredArn: string | undefined, targetGroups?: Map<string, string>) {
+  const outputs = known(registeredArn, Object.fromEntries([...(targetGroups ?? [])]));
+  return createServiceInput(resolveRefs(payload, outputs));
+}
+function resolveUpdateServiceInput(payload: UpdateServicePayload, registeredArn: string | undefined) {
+  return updateServiceInput(resolveRefs(payload, known(registeredArn)));
+}
+/** Whether the service step waits for the revision registered in the same apply. */
+function taskDefinitionFromStep(payload: { taskDefinition?: unknown }): boolean {
+  return isOutputRef(payload.taskDefinition);
+}
 
 function kinds(plan: Plan): string[] {
   return plan.steps.map((s) => `${s.owner}/${s.kind}/${s.action}`);
@@ -30,7 +57,7 @@ describe('planEcsDeploy', () => {
     expect(register.payload.previousArn).to.equal(undefined);
     expect(register.before).to.equal(undefined);
     if (!create || !isEcsStep(create, 'create-service')) throw new Error('no create step');
-    expect(create.payload.taskDefinitionFromStep).to.equal(true);
+    expect(taskDefinitionFromStep(create.payload)).to.equal(true);
     expect(create.payload.input).not.to.have.property('taskDefinition');
     expect(resolveCreateServiceInput(create.payload, TD_ARN_1)).to.deep.equal({
       cluster: 'eagletmt',
@@ -58,7 +85,7 @@ describe('planEcsDeploy', () => {
     expect(kinds(plan)).to.deep.equal(['ecs/task-definition-unchanged/noop', 'ecs/update-service/update']);
     const update = plan.steps[1];
     if (!update || !isEcsStep(update, 'update-service')) throw new Error('no update step');
-    expect(update.payload.taskDefinitionFromStep).to.equal(false);
+    expect(taskDefinitionFromStep(update.payload)).to.equal(false);
     expect(update.payload.currentTaskDefinitionArn).to.equal(TD_ARN_1);
     expect(update.payload.currentDesiredCount).to.equal(0);
     expect(resolveUpdateServiceInput(update.payload, undefined)).to.deep.equal({
@@ -83,7 +110,7 @@ describe('planEcsDeploy', () => {
     expect(register.payload.previousArn).to.equal(TD_ARN_1);
     expect(register.title).to.equal('Register task definition ecs (replacing revision 1)');
     if (!update || !isEcsStep(update, 'update-service')) throw new Error('no update step');
-    expect(update.payload.taskDefinitionFromStep).to.equal(true);
+    expect(taskDefinitionFromStep(update.payload)).to.equal(true);
     expect(update.payload.input).not.to.have.property('taskDefinition');
     expect(resolveUpdateServiceInput(update.payload, TD_ARN_2).taskDefinition).to.equal(TD_ARN_2);
     expect(() => resolveUpdateServiceInput(update.payload, undefined)).to.throw();
@@ -101,7 +128,7 @@ describe('planEcsDeploy', () => {
     expect(kinds(plan)).to.deep.equal(['ecs/task-definition-unchanged/noop', 'ecs/update-service/update']);
     const update = plan.steps[1];
     if (!update || !isEcsStep(update, 'update-service')) throw new Error('no update step');
-    expect(update.payload.input.taskDefinition).to.equal(TD_ARN_2);
+    expect(update.payload.taskDefinition).to.equal(TD_ARN_2);
   });
 
   it('is a noop against a moto-like service that echoes fewer fields', () => {
@@ -119,13 +146,14 @@ describe('planEcsDeploy', () => {
     expect(hasChanges(plan)).to.equal(false);
   });
 
-  it('binds the service to target groups by name, resolved at apply time', () => {
-    const model = ecsModel({ load_balancers: [{ target_group_name: 'hako-ecs', container_name: 'front', container_port: 80 }] });
+  it('binds the service to target groups by the ARN the alb script provides, resolved at apply time', () => {
+    const tgArn = outputRef(TG_KEY, 'ARN of target group hako-ecs');
+    const model = ecsModel({ load_balancers: [{ target_group_name: 'hako-ecs', target_group_arn: tgArn, container_name: 'front', container_port: 80 }] });
     const plan = planEcsDeploy(model, { ...running, service: undefined }, { force: false });
     const create = plan.steps[1];
     if (!create || !isEcsStep(create, 'create-service')) throw new Error('no create step');
-    expect(create.payload.taskDefinitionFromStep).to.equal(false);
-    expect(create.payload.loadBalancers).to.deep.equal([{ targetGroupName: 'hako-ecs', containerName: 'front', containerPort: 80 }]);
+    expect(taskDefinitionFromStep(create.payload)).to.equal(false);
+    expect(create.payload.loadBalancers).to.deep.equal([{ targetGroupArn: tgArn, containerName: 'front', containerPort: 80 }]);
     const input = resolveCreateServiceInput(create.payload, undefined, new Map([['hako-ecs', 'arn:tg']]));
     expect(input.taskDefinition).to.equal(TD_ARN_1);
     expect(input.loadBalancers).to.deep.equal([{ targetGroupArn: 'arn:tg', containerName: 'front', containerPort: 80 }]);

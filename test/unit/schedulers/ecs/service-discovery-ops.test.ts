@@ -1,13 +1,20 @@
 import { expect } from 'chai';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
-import { applyServiceDiscoverySteps } from '../../../../lib/schedulers/ecs/service-discovery-apply.js';
+import type { Step } from '../../../../lib/plan/plan.js';
+import { applySdStep, type SdApplyContext } from '../../../../lib/schedulers/ecs/service-discovery/apply.js';
 import {
   observeSdRemoval,
   observeSdStatus,
   planSdRemoval,
   renderSdStatus,
   sdServiceIdFromArn,
-} from '../../../../lib/schedulers/ecs/service-discovery-ops.js';
+} from '../../../../lib/schedulers/ecs/service-discovery/ops.js';
+import { TEST_RUN_ID } from '../../../helpers/apply-context.js';
+
+/** Applies the Cloud Map steps one by one, as the executor hands them to the ECS scheduler. */
+async function applyServiceDiscoverySteps(steps: readonly Step[], ctx: SdApplyContext): Promise<void> {
+  for (const step of steps) await applySdStep(step, ctx, TEST_RUN_ID);
+}
 import { createVirtualTime } from '../../../../lib/util/sleep.js';
 import { liveService } from './core-fixtures.js';
 import { FakeServiceDiscovery } from './fake-service-discovery.js';

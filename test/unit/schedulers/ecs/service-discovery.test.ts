@@ -3,23 +3,22 @@ import type { ServiceDiscoveryEntry } from '../../../../lib/definition/model.js'
 import { HakoError } from '../../../../lib/errors.js';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import { hasChanges } from '../../../../lib/plan/plan.js';
-import { applyEcsSteps } from '../../../../lib/schedulers/ecs/apply.js';
+import { outputRef, resolveRefs, UnresolvedOutputError } from '../../../../lib/plan/outputs.js';
+import type { Step } from '../../../../lib/plan/plan.js';
+import type { ServiceDiscoveryApi } from '../../../../lib/aws/ports.js';
 import { planEcsDeploy } from '../../../../lib/schedulers/ecs/plan.js';
 import {
   HEALTH_CHECK_WARNING,
   observeServiceDiscovery,
   planServiceDiscovery,
   ROUTING_POLICY_WARNING,
+  sdServiceArnKey,
   sdServiceChanged,
-} from '../../../../lib/schedulers/ecs/service-discovery.js';
-import { applyServiceDiscoverySteps } from '../../../../lib/schedulers/ecs/service-discovery-apply.js';
-import {
-  isEcsStep,
-  registryKey,
-  resolveUpdateServiceInput,
-  UnresolvedSlotError,
-} from '../../../../lib/schedulers/ecs/steps.js';
-import { createVirtualTime } from '../../../../lib/util/sleep.js';
+} from '../../../../lib/schedulers/ecs/service-discovery/plan.js';
+import { isEcsStep, updateServiceInput, type UpdateServicePayload } from '../../../../lib/schedulers/ecs/steps.js';
+import { createVirtualTime, type Sleep } from '../../../../lib/util/sleep.js';
+import { applyEcs } from '../../../helpers/ecs-apply.js';
+import { TEST_RUN_ID } from '../../../helpers/apply-context.js';
 import { FakeEcs } from '../../../helpers/fake-ecs.js';
 import { ecsModel, liveService, liveTaskDefinition, scheduler, TD_ARN_1 } from './core-fixtures.js';
 import { FakeServiceDiscovery } from './fake-service-discovery.js';
@@ -27,6 +26,26 @@ import { HAKO_VERSION } from '../../../../lib/version.js';
 
 const NS = 'ns-1111111111111111';
 
+/** The key a Cloud Map service's ARN is handed on under (a step output). */
+const registryKey = sdServiceArnKey;
+
+/** Applies Cloud Map steps as a deploy does (the executor, the ECS scheduler as owner); the ARNs they provide. */
+async function applyServiceDiscoverySteps(steps: readonly Step[], ctx: { serviceDiscovery: ServiceDiscoveryApi; io: RecordingIoHost; sleep?: Sleep }) {
+  const journal = await applyEcs(steps, { serviceDiscovery: ctx.serviceDiscovery }, { io: ctx.io, ...(ctx.sleep ? { sleep: ctx.sleep } : {}) });
+  return { registryArns: new Map(journal.flatMap((e) => Object.entries(e.outputs))) };
+}
+
+/** Applies ECS steps with the outputs earlier steps (the Cloud Map ones) provided. */
+async function applyEcsSteps(steps: readonly Step[], ctx: { ecs: FakeEcs; io: RecordingIoHost; registryArns: Map<string, string> }) {
+  await applyEcs(steps, { ecs: ctx.ecs }, { io: ctx.io, outputs: Object.fromEntries(ctx.registryArns) });
+}
+
+/** The UpdateService request once the executor has filled in the refs it knows. */
+function resolveUpdateServiceInput(payload: UpdateServicePayload, _registered: undefined, known: Map<string, string> = new Map()) {
+  return updateServiceInput(resolveRefs(payload, known));
+}
+
+const sdRef = (name: string) => outputRef(sdServiceArnKey(NS, name), `ARN of service discovery service ${name}`);
 /** hako's spec/fixtures/jsonnet/ecs-service-discovery.jsonnet entry, normalised. */
 function entry(overrides: Partial<ServiceDiscoveryEntry['service']> = {}, outer: Partial<ServiceDiscoveryEntry> = {}): ServiceDiscoveryEntry {
   return {
@@ -78,7 +97,7 @@ describe('service discovery deploy (§4.16, §7.3 case 6)', () => {
 
     const sdPlan = planServiceDiscovery(observed);
     expect(sdPlan.steps.map((s) => `${s.owner}/${s.kind}/${s.action}`)).to.deep.equal(['service-discovery/create-sd-service/create']);
-    expect(sdPlan.registries).to.deep.equal([{ serviceName: 'ecs-service-discovery', namespaceId: NS, containerName: 'app', containerPort: 80 }]);
+    expect(sdPlan.registries).to.deep.equal([{ registryArn: sdRef('ecs-service-discovery'), containerName: 'app', containerPort: 80 }]);
 
     const plan = planEcsDeploy(model, { taskDefinitionTags: [], calls: 2 }, { force: false, serviceRegistries: sdPlan.registries });
     const createStep = plan.steps[1];
@@ -94,6 +113,8 @@ describe('service discovery deploy (§4.16, §7.3 case 6)', () => {
         NamespaceId: NS,
         DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'SRV', TTL: 60 }] },
         HealthCheckCustomConfig: { FailureThreshold: 1 },
+        // Cloud Map answers a repeated create with the same request id with the service it already made.
+        CreatorRequestId: `${TEST_RUN_ID}:ecs-service-discovery`,
       },
     ]);
     const created = [...sd.services.values()][0]!;
@@ -211,13 +232,13 @@ describe('service discovery deploy (§4.16, §7.3 case 6)', () => {
 
   it('an existing ECS service gets the ARN of a Cloud Map service created in the same apply', () => {
     const model = sdModel([entry({}, { port: 8080 })]);
-    const refs = [{ serviceName: 'ecs-service-discovery', namespaceId: NS, containerName: 'app', containerPort: 80, port: 8080 }];
+    const refs = [{ registryArn: sdRef('ecs-service-discovery'), containerName: 'app', containerPort: 80, port: 8080 }];
     const observed = { service: liveService(), taskDefinition: liveTaskDefinition(HAKO_VERSION), taskDefinitionTags: [], calls: 2 };
     const plan = planEcsDeploy(model, observed, { force: false, serviceRegistries: refs });
     const update = plan.steps[1];
     if (!update || !isEcsStep(update, 'update-service')) throw new Error('no update step');
     expect(update.payload.input).not.to.have.property('serviceRegistries');
-    expect(() => resolveUpdateServiceInput(update.payload, undefined)).to.throw(UnresolvedSlotError);
+    expect(() => resolveUpdateServiceInput(update.payload, undefined)).to.throw(UnresolvedOutputError);
     const arns = new Map([[registryKey(NS, 'ecs-service-discovery'), 'arn:sd:service/srv-9']]);
     expect(resolveUpdateServiceInput(update.payload, undefined, arns).serviceRegistries).to.deep.equal([
       { registryArn: 'arn:sd:service/srv-9', containerName: 'app', containerPort: 80, port: 8080 },

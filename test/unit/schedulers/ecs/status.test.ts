@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { observeStatus, renderStatus, statusSections } from '../../../../lib/schedulers/ecs/status.js';
+import { statusSections } from '../../../../lib/actions/service-ops.js';
+import { observeStatus, renderStatus } from '../../../../lib/schedulers/ecs/status.js';
 import { FakeEc2 } from '../../../helpers/fake-ec2.js';
 import { FakeEcs, CLUSTER_ARN, deployment, event, service, taskDefArn } from '../../../helpers/fake-ecs.js';
 

@@ -1,10 +1,19 @@
 import { expect } from 'chai';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
 import { hasChanges } from '../../../../lib/plan/plan.js';
-import { applyStopRemove, planRemove, planStop } from '../../../../lib/schedulers/ecs/stop-remove.js';
+import type { Plan } from '../../../../lib/plan/plan.js';
+import { planRemove, planStop } from '../../../../lib/schedulers/ecs/stop-remove.js';
+import { applyEcs, ownerLines } from '../../../helpers/ecs-apply.js';
 import { FakeEcs, CLUSTER_ARN, SERVICE_ARN, service } from '../../../helpers/fake-ecs.js';
 
 const model = { id: 'hello', scheduler: { cluster: 'default' } };
+
+/** Applies a stop or remove plan as the commands do: through the executor, the ECS scheduler as owner. */
+async function applyStopRemove(ctx: { ecs: FakeEcs; io: RecordingIoHost }, plan: Plan): Promise<void> {
+  await applyEcs(plan.steps, { ecs: ctx.ecs }, { io: ctx.io });
+}
+/** What the CLI prints in text. */
+const lines = (io: RecordingIoHost): string[] => ownerLines(io);
 
 describe('stop and remove', () => {
   it('plans a no-op that says the service does not exist, and applies it without calls', async () => {
@@ -15,7 +24,7 @@ describe('stop and remove', () => {
       const io = new RecordingIoHost();
       await applyStopRemove({ ecs, io }, plan);
       expect(ecs.calls).to.have.length(0);
-      expect(io.lines).to.deep.equal(["Service hello doesn't exist"]);
+      expect(lines(io)).to.deep.equal(["Service hello doesn't exist"]);
     }
   });
 
@@ -27,7 +36,7 @@ describe('stop and remove', () => {
     ecs.enqueue('updateService', { service: service({ desiredCount: 0 }) });
     await applyStopRemove({ ecs, io }, plan);
     expect(ecs.callsOf('updateService')).to.deep.equal([{ cluster: CLUSTER_ARN, service: SERVICE_ARN, desiredCount: 0 }]);
-    expect(io.lines).to.deep.equal([`${SERVICE_ARN} is stopped`]);
+    expect(lines(io)).to.deep.equal([`${SERVICE_ARN} is stopped`]);
   });
 
   it('remove scales to zero, then deletes', async () => {
@@ -43,8 +52,8 @@ describe('stop and remove', () => {
     await applyStopRemove({ ecs, io }, plan);
     expect(ecs.methods()).to.deep.equal(['updateService', 'deleteService']);
     expect(ecs.callsOf('deleteService')).to.deep.equal([{ cluster: CLUSTER_ARN, service: SERVICE_ARN }]);
-    expect(io.lines.at(-1)).to.equal(`${SERVICE_ARN} is deleted`);
-    expect(io.lines).to.not.include(`${SERVICE_ARN} is stopped`);
+    expect(lines(io).at(-1)).to.equal(`${SERVICE_ARN} is deleted`);
+    expect(lines(io)).to.not.include(`${SERVICE_ARN} is stopped`);
   });
 
   it('remove deletes a DAEMON service without scaling it', async () => {

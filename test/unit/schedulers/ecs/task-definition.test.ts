@@ -137,9 +137,31 @@ describe('buildVolumes', () => {
   });
 });
 
+/**
+ * The CreateService request as it goes out: the builder's settings plus what the payload carries beside them (the
+ * task definition and load balancers, when known).
+ */
+function createRequest(
+  model: Parameters<typeof buildCreateService>[0],
+  taskDefinitionArn: string | undefined,
+  lbs: { targetGroupName: string; targetGroupArn?: string; containerName: string; containerPort: number }[],
+) {
+  const resolved = lbs.length > 0 && lbs.every((lb) => lb.targetGroupArn !== undefined);
+  return {
+    ...buildCreateService(model),
+    ...(taskDefinitionArn === undefined ? {} : { taskDefinition: taskDefinitionArn }),
+    ...(resolved ? { loadBalancers: lbs.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort })) } : {}),
+  };
+}
+
+/** The UpdateService request as it goes out: the builder's settings plus the task definition the payload carries. */
+function updateRequest(model: Parameters<typeof buildUpdateService>[0], current: Parameters<typeof buildUpdateService>[1], taskDefinitionArn: string) {
+  return { ...buildUpdateService(model, current), taskDefinition: taskDefinitionArn };
+}
+
 describe('buildCreateService', () => {
   it('matches hako’s CreateService for ecs.jsonnet but with the configured desired count', () => {
-    expect(buildCreateService(ecsModel(), TD_ARN_1, [])).to.deep.equal({
+    expect(createRequest(ecsModel(), TD_ARN_1, [])).to.deep.equal({
       cluster: 'eagletmt',
       serviceName: 'ecs',
       taskDefinition: TD_ARN_1,
@@ -154,17 +176,17 @@ describe('buildCreateService', () => {
 
   it('leaves the task definition and unresolved load balancers for apply time; no count for DAEMON', () => {
     const model = ecsModel({ scheduler: scheduler({ desired_count: undefined, scheduling_strategy: 'DAEMON' }) });
-    const input = buildCreateService(model, undefined, [{ targetGroupName: 'tg', containerName: 'front', containerPort: 80 }]);
+    const input = createRequest(model, undefined, [{ targetGroupName: 'tg', containerName: 'front', containerPort: 80 }]);
     expect(input).not.to.have.any.keys('taskDefinition', 'loadBalancers', 'desiredCount');
     expect(input.schedulingStrategy).to.equal('DAEMON');
-    const resolved = buildCreateService(ecsModel(), TD_ARN_1, [{ targetGroupName: 'tg', targetGroupArn: 'arn:tg', containerName: 'front', containerPort: 80 }]);
+    const resolved = createRequest(ecsModel(), TD_ARN_1, [{ targetGroupName: 'tg', targetGroupArn: 'arn:tg', containerName: 'front', containerPort: 80 }]);
     expect(resolved.loadBalancers).to.deep.equal([{ targetGroupArn: 'arn:tg', containerName: 'front', containerPort: 80 }]);
   });
 });
 
 describe('buildUpdateService', () => {
   it('matches hako’s UpdateService for ecs.jsonnet (§7.3)', () => {
-    expect(buildUpdateService(ecsModel(), liveService(), TD_ARN_1)).to.deep.equal({
+    expect(updateRequest(ecsModel(), liveService(), TD_ARN_1)).to.deep.equal({
       cluster: 'eagletmt',
       service: 'ecs',
       desiredCount: 1,
@@ -177,21 +199,21 @@ describe('buildUpdateService', () => {
 
   it('keeps the current desired count when autoscaling owns it', () => {
     const model = ecsModel({ scheduler: scheduler({ autoscaling: { role_arn: 'r', min_capacity: 1, max_capacity: 9, policies: [] } }) });
-    expect(buildUpdateService(model, liveService({ desiredCount: 5 }), TD_ARN_1).desiredCount).to.equal(5);
+    expect(updateRequest(model, liveService({ desiredCount: 5 }), TD_ARN_1).desiredCount).to.equal(5);
   });
 
   it('copies the current capacity provider strategy when none is configured, and forces a deployment when it changes', () => {
     const current = liveService({ capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }] });
-    const copied = buildUpdateService(ecsModel(), current, TD_ARN_1);
+    const copied = updateRequest(ecsModel(), current, TD_ARN_1);
     expect(copied.capacityProviderStrategy).to.deep.equal([{ capacityProvider: 'FARGATE', weight: 1, base: 0 }]);
     expect(copied.forceNewDeployment).to.equal(undefined);
-    const same = buildUpdateService(
+    const same = updateRequest(
       ecsModel({ scheduler: scheduler({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE', weight: 1 }] }) }),
       current,
       TD_ARN_1,
     );
     expect(same.forceNewDeployment).to.equal(undefined);
-    const changed = buildUpdateService(
+    const changed = updateRequest(
       ecsModel({ scheduler: scheduler({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT', weight: 1 }] }) }),
       current,
       TD_ARN_1,
@@ -200,7 +222,7 @@ describe('buildUpdateService', () => {
   });
 
   it('sends no desired count for a DAEMON service', () => {
-    const input = buildUpdateService(ecsModel(), liveService({ schedulingStrategy: 'DAEMON' }), TD_ARN_1);
+    const input = updateRequest(ecsModel(), liveService({ schedulingStrategy: 'DAEMON' }), TD_ARN_1);
     expect(input).not.to.have.property('desiredCount');
   });
 });

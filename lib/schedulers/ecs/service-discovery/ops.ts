@@ -2,10 +2,10 @@
  * Service discovery for `remove` and `status` (reference §4.10, §4.11): both start from the registries the live
  * ECS service carries, not from the definition, so they find what was actually attached.
  */
-import type { ecs, ServiceDiscoveryApi } from '../../aws/ports.js';
-import type { Plan } from '../../plan/plan.js';
-import { awsErrorCode } from '../../util/backoff.js';
-import { SD_STEP_OWNER, type SdStep } from './service-discovery.js';
+import type { ecs, ServiceDiscoveryApi } from '../../../aws/ports.js';
+import type { Plan } from '../../../plan/plan.js';
+import { awsErrorCode } from '../../../util/backoff.js';
+import { SD_STEP_OWNER, type SdStep } from './plan.js';
 
 /** The Cloud Map service id in a registry ARN (`arn:aws:servicediscovery:…:service/srv-…`). */
 export function sdServiceIdFromArn(arn: string): string {

@@ -5,10 +5,11 @@
  * Unlike hako, which re-registers the scalable target and re-puts every policy and alarm on every deploy, each
  * step is planned only when the live state differs, so a redeploy makes no mutating call.
  */
-import type { appAutoScaling, cloudWatch } from '../../aws/ports.js';
-import type { AppModel, AutoscalingConfig as AutoscalingConfigData, AutoscalingPolicy as AutoscalingPolicyData, DeepReadonly } from '../../definition/model.js';
-import { HakoError } from '../../errors.js';
-import type { OwnedStep } from '../../plan/plan.js';
+import type { appAutoScaling, cloudWatch } from '../../../aws/ports.js';
+import type { AppModel, AutoscalingConfig as AutoscalingConfigData, AutoscalingPolicy as AutoscalingPolicyData, DeepReadonly } from '../../../definition/model.js';
+import { HakoError } from '../../../errors.js';
+import { outputRef, type Deferred } from '../../../plan/outputs.js';
+import type { OwnedStep } from '../../../plan/plan.js';
 
 type AutoscalingConfig = DeepReadonly<AutoscalingConfigData>;
 type AutoscalingPolicy = DeepReadonly<AutoscalingPolicyData>;
@@ -27,7 +28,7 @@ export const KNOWN_AFTER_APPLY = '(known after apply)';
  */
 export type AlbTarget =
   | { readonly state: 'none' }
-  | { readonly state: 'pending'; readonly targetGroupName?: string }
+  | { readonly state: 'pending'; readonly targetGroupName?: string; readonly targetGroupArn?: Deferred }
   | { readonly state: 'known'; readonly targetGroupArn: string; readonly loadBalancerArn: string };
 
 /** Live state the planner needs, gathered by `observeAutoscaling`. */
@@ -51,14 +52,16 @@ export interface PutScalingPolicyPayload {
   readonly input: appAutoScaling.PutScalingPolicyCommandInput;
   /** True: the ALB resource label is computed at apply time (the target group appears during this apply). */
   readonly resourceLabelFromApply: boolean;
+  /** With `resourceLabelFromApply`: the target group to compute it from (its ARN may come from an earlier step). */
+  readonly targetGroup?: { readonly arn?: Deferred; readonly name?: string };
   /** The policy's ARN before this apply, when it exists. */
   readonly currentArn?: string;
 }
 
 export interface UpdateAlarmActionsPayload {
   readonly policyName: string;
-  /** The policy's ARN when known at plan time; absent = the ARN returned by this apply's put-scaling-policy. */
-  readonly policyArn?: string;
+  /** The policy's ARN: known at plan time, or the output of this apply's put-scaling-policy. */
+  readonly policyArn: Deferred;
   /** The alarm as observed: PutMetricAlarm replaces an alarm, so every setting is copied from here. */
   readonly alarm: cloudWatch.MetricAlarm;
 }
@@ -71,6 +74,11 @@ export interface AutoscalingPayloads {
 export type AutoscalingStepKind = keyof AutoscalingPayloads;
 
 export type AutoscalingStep<K extends AutoscalingStepKind = AutoscalingStepKind> = OwnedStep<typeof AUTOSCALING_STEP_OWNER, AutoscalingPayloads, K>;
+
+/** The output key of a scaling policy's ARN. */
+export function policyArnKey(resourceId: string, name: string): string {
+  return `ecs:autoscaling:${resourceId}:policy/${name}:arn`;
+}
 
 /** `service/<cluster name>/<service name>`; a cluster given as an ARN contributes its last path segment. */
 export function scalableResourceId(cluster: string, serviceName: string): string {
@@ -261,6 +269,15 @@ function planScalableTarget(config: AutoscalingConfig, observed: AutoscalingObse
   };
 }
 
+function pendingTargetGroup(observed: AutoscalingObserved): { arn?: Deferred; name?: string } {
+  const target = observed.albTarget;
+  if (target?.state !== 'pending') return {};
+  return {
+    ...(target.targetGroupArn === undefined ? {} : { arn: target.targetGroupArn }),
+    ...(target.targetGroupName === undefined ? {} : { name: target.targetGroupName }),
+  };
+}
+
 function resourceLabelFor(policy: AutoscalingPolicy, observed: AutoscalingObserved): { label?: string; fromApply: boolean } {
   if (policy.policy_type !== 'TargetTrackingScaling' || policy.predefined_metric_type !== 'ALBRequestCountPerTarget') {
     return { fromApply: false };
@@ -295,12 +312,15 @@ export function planAutoscaling(config: AutoscalingConfig, observed: Autoscaling
       payload: {
         input: putPolicyInput(observed.resourceId, name, policy, label),
         resourceLabelFromApply: fromApply,
+        ...(fromApply ? { targetGroup: pendingTargetGroup(observed) } : {}),
         ...(live?.PolicyARN !== undefined ? { currentArn: live.PolicyARN } : {}),
       },
+      outputs: { [policyArnKey(observed.resourceId, name)]: changed ? undefined : live?.PolicyARN },
     });
     if (policy.policy_type !== 'StepScaling') continue;
     // A put policy may come back with another ARN: the alarm is then pointed at whatever the apply returns.
     const policyArn = changed ? undefined : live?.PolicyARN;
+    const policyRef = policyArn ?? outputRef(policyArnKey(observed.resourceId, name), `ARN of scaling policy ${name}`);
     for (const alarmName of policy.alarms ?? []) {
       const alarm = observed.alarms.get(alarmName);
       if (alarm === undefined) {
@@ -319,7 +339,7 @@ export function planAutoscaling(config: AutoscalingConfig, observed: Autoscaling
         title: same ? `Alarm ${alarmName}'s alarm_actions aren't changed` : `Point alarm ${alarmName} at scaling policy ${name}`,
         before: { alarm_actions: current },
         after: { alarm_actions: wanted },
-        payload: { policyName: name, ...(policyArn !== undefined ? { policyArn } : {}), alarm },
+        payload: { policyName: name, policyArn: policyRef, alarm },
       });
     }
   }

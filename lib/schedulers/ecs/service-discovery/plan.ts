@@ -2,18 +2,24 @@
  * Cloud Map service discovery for the ECS service (`scheduler.service_discovery`, reference §3.6, §3.10.4, §4.16):
  * observe the namespaces and services the definition names, then plan (purely) which Cloud Map services to create
  * or update, and which registries the ECS service should carry. The steps run before the ECS steps, so a registry
- * whose service is created in the same apply gets its ARN through an apply-time slot (steps.ts).
+ * whose service is created in the same apply refers to the create step's output (lib/plan/outputs.ts).
  */
-import type { ServiceDiscoveryApi, serviceDiscovery } from '../../aws/ports.js';
-import type { DeepReadonly, ServiceDiscoveryEntry as SdEntryData } from '../../definition/model.js';
+import type { ServiceDiscoveryApi, serviceDiscovery } from '../../../aws/ports.js';
+import type { DeepReadonly, ServiceDiscoveryEntry as SdEntryData } from '../../../definition/model.js';
+import { DuplicateResourcesError, HakoError } from '../../../errors.js';
+import { outputRef } from '../../../plan/outputs.js';
+import { deepEqual, describeDifference, differences, pruneEmpty, sortUnordered } from '../../../plan/normalise-for-diff.js';
+import type { OwnedStep } from '../../../plan/plan.js';
+import { awsErrorCode } from '../../../util/backoff.js';
+import type { DeferredServiceRegistry } from '../steps.js';
 
 /** A `scheduler.service_discovery` entry as the (read-only) model holds it. */
 export type ServiceDiscoveryEntry = DeepReadonly<SdEntryData>;
-import { HakoError } from '../../errors.js';
-import { deepEqual, describeDifference, differences, pruneEmpty, sortUnordered } from '../../plan/normalise-for-diff.js';
-import type { OwnedStep } from '../../plan/plan.js';
-import { awsErrorCode } from '../../util/backoff.js';
-import type { ServiceRegistryRef } from './steps.js';
+
+/** The output key of the ARN of Cloud Map service `name` in `namespaceId`. */
+export function sdServiceArnKey(namespaceId: string, name: string): string {
+  return `ecs:service-discovery:${namespaceId}/${name}:arn`;
+}
 
 /** `Step.owner` of every step planned here. */
 export const SD_STEP_OWNER = 'service-discovery';
@@ -69,8 +75,8 @@ export interface SdPlan {
   readonly steps: readonly SdStep[];
   /** hako's "Ignoring updated …" warnings (settings Cloud Map cannot update). */
   readonly warnings: readonly string[];
-  /** In entry order; `registryArn` is absent for services created by this plan's apply. */
-  readonly registries: readonly ServiceRegistryRef[];
+  /** In entry order; `registryArn` is a ref for services created by this plan's apply. */
+  readonly registries: readonly DeferredServiceRegistry[];
 }
 
 export const ROUTING_POLICY_WARNING =
@@ -92,6 +98,7 @@ export async function findSdService(
   namespaceId: string,
   name: string,
 ): Promise<serviceDiscovery.Service | undefined> {
+  const matches: serviceDiscovery.Service[] = [];
   let nextToken: string | undefined;
   do {
     const page = await api.listServices({
@@ -102,11 +109,19 @@ export async function findSdService(
       if (summary.Name !== name || summary.Id === undefined) continue;
       const got = await api.getService({ Id: summary.Id });
       const service = got.Service;
-      if (service !== undefined && (service.NamespaceId === undefined || service.NamespaceId === namespaceId)) return service;
+      if (service !== undefined && (service.NamespaceId === undefined || service.NamespaceId === namespaceId)) matches.push(service);
     }
     nextToken = page.NextToken;
   } while (nextToken);
-  return undefined;
+  // Cloud Map keeps names unique per namespace, but an endpoint that does not (or a lost create repeated by an
+  // older client) can leave two: creating or picking one more would only add to the mess.
+  if (matches.length > 1) {
+    throw new DuplicateResourcesError(
+      `service discovery service ${name} in namespace ${namespaceId}`,
+      matches.map((m) => m.Arn ?? m.Id ?? '?'),
+    );
+  }
+  return matches[0];
 }
 
 /** The namespace an entry names, which must exist and be a private DNS namespace (ECS registers only there). */
@@ -226,11 +241,10 @@ function ignoredChanges(entry: ServiceDiscoveryEntry, service: serviceDiscovery.
   return warnings;
 }
 
-function registryRef(entry: ServiceDiscoveryEntry, registryArn: string | undefined): ServiceRegistryRef {
+function registryRef(entry: ServiceDiscoveryEntry, registryArn: string | undefined): DeferredServiceRegistry {
+  const { name, namespace_id: namespaceId } = entry.service;
   return {
-    serviceName: entry.service.name,
-    namespaceId: entry.service.namespace_id,
-    ...(registryArn === undefined ? {} : { registryArn }),
+    registryArn: registryArn ?? outputRef(sdServiceArnKey(namespaceId, name), `ARN of service discovery service ${name}`),
     ...(entry.container_name === undefined ? {} : { containerName: entry.container_name }),
     ...(entry.container_port === undefined ? {} : { containerPort: entry.container_port }),
     ...(entry.port === undefined ? {} : { port: entry.port }),
@@ -241,7 +255,7 @@ function registryRef(entry: ServiceDiscoveryEntry, registryArn: string | undefin
 export function planServiceDiscovery(observed: readonly SdObservedEntry[]): SdPlan {
   const steps: SdStep[] = [];
   const warnings: string[] = [];
-  const registries: ServiceRegistryRef[] = [];
+  const registries: DeferredServiceRegistry[] = [];
   for (const { entry, namespace, service } of observed) {
     const name = entry.service.name;
     const resource = `service discovery service ${name}.${namespace.name}`;
@@ -259,6 +273,7 @@ export function planServiceDiscovery(observed: readonly SdObservedEntry[]): SdPl
         title: `Create service discovery service ${name} in namespace ${namespace.name} (${namespace.id})`,
         after,
         payload: { input: buildCreateSdService(entry) },
+        outputs: { [sdServiceArnKey(namespace.id, name)]: undefined },
       });
       registries.push(registryRef(entry, undefined));
       continue;
@@ -280,6 +295,7 @@ export function planServiceDiscovery(observed: readonly SdObservedEntry[]): SdPl
         before,
         after,
         payload: { id: service.Id, name, input: buildUpdateSdService(entry, service.Id) },
+        outputs: { [sdServiceArnKey(namespace.id, name)]: service.Arn },
       });
     } else {
       steps.push({
@@ -291,6 +307,7 @@ export function planServiceDiscovery(observed: readonly SdObservedEntry[]): SdPl
         before,
         after,
         payload: { id: service.Id, name, arn: service.Arn },
+        outputs: { [sdServiceArnKey(namespace.id, name)]: service.Arn },
       });
     }
     for (const w of ignoredChanges(entry, service)) if (!warnings.includes(w)) warnings.push(w);

@@ -2,9 +2,9 @@
  * Reads what the autoscaling planner needs: the scalable target, its policies, the StepScaling alarms and (only
  * for `ALBRequestCountPerTarget`) the service's target group and load balancer. Read-only.
  */
-import type { ApplicationAutoScalingApi, CloudWatchApi, Elbv2Api, appAutoScaling, cloudWatch, ecs } from '../../aws/ports.js';
-import type { AppModel } from '../../definition/model.js';
-import { AwsApiError } from '../../errors.js';
+import type { ApplicationAutoScalingApi, CloudWatchApi, Elbv2Api, appAutoScaling, cloudWatch, ecs } from '../../../aws/ports.js';
+import type { AppModel } from '../../../definition/model.js';
+import { AwsApiError } from '../../../errors.js';
 import {
   alarmNames,
   needsAlbTarget,
@@ -12,7 +12,7 @@ import {
   SERVICE_NAMESPACE,
   type AlbTarget,
   type AutoscalingObserved,
-} from './autoscaling.js';
+} from './plan.js';
 
 type AutoscalingConfig = NonNullable<AppModel['scheduler']['autoscaling']>;
 type LoadBalancerBinding = AppModel['load_balancers'][number];
@@ -85,23 +85,34 @@ export async function observeAlbTarget(
   service: ecs.Service | undefined,
   bindings: readonly LoadBalancerBinding[],
 ): Promise<AlbTarget> {
-  const arn = service?.loadBalancers?.find((lb) => lb.targetGroupArn !== undefined)?.targetGroupArn;
-  const name = bindings[0]?.target_group_name;
+  const binding = bindings[0];
+  const bound = binding?.target_group_arn;
+  // The binding's ARN may only be known once the alb script's step has run (an OutputRef): then it is pending.
+  const arn = service?.loadBalancers?.find((lb) => lb.targetGroupArn !== undefined)?.targetGroupArn ?? (typeof bound === 'string' ? bound : undefined);
+  const name = binding?.target_group_name;
+  const pending: AlbTarget = {
+    state: 'pending',
+    ...(name !== undefined ? { targetGroupName: name } : {}),
+    ...(bound !== undefined ? { targetGroupArn: bound } : {}),
+  };
+  if (arn === undefined && bound !== undefined) return pending;
   if (arn === undefined && name === undefined) return { state: 'none' };
-  const api = await elbv2();
+  return describeAlbTarget(await elbv2(), arn !== undefined ? { arn } : { name: name! }, pending);
+}
+
+/** The target group (by ARN or name) and its load balancer; `pending` when either is not there (yet). */
+export async function describeAlbTarget(api: Elbv2Api, group: { arn: string } | { name: string }, pending: AlbTarget = { state: 'pending' }): Promise<AlbTarget> {
   let groups;
   try {
-    groups = (await api.describeTargetGroups(arn !== undefined ? { TargetGroupArns: [arn] } : { Names: [name!] })).TargetGroups ?? [];
+    groups = (await api.describeTargetGroups('arn' in group ? { TargetGroupArns: [group.arn] } : { Names: [group.name] })).TargetGroups ?? [];
   } catch (e) {
-    if (isNotFound(e)) return { state: 'pending', ...(name !== undefined ? { targetGroupName: name } : {}) };
+    if (isNotFound(e)) return pending;
     throw e;
   }
-  const group = groups[0];
-  const loadBalancerArn = group?.LoadBalancerArns?.[0];
-  if (group?.TargetGroupArn === undefined || loadBalancerArn === undefined) {
-    return { state: 'pending', ...(name !== undefined ? { targetGroupName: name } : {}) };
-  }
-  return { state: 'known', targetGroupArn: group.TargetGroupArn, loadBalancerArn };
+  const found = groups[0];
+  const loadBalancerArn = found?.LoadBalancerArns?.[0];
+  if (found?.TargetGroupArn === undefined || loadBalancerArn === undefined) return pending;
+  return { state: 'known', targetGroupArn: found.TargetGroupArn, loadBalancerArn };
 }
 
 /**

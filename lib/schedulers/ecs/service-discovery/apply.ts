@@ -3,14 +3,14 @@
  * updated (their ARNs are the ECS service's registries), and delete them after the ECS service is gone. The only
  * code that mutates Cloud Map; dry runs never reach it.
  */
-import type { ServiceDiscoveryApi } from '../../aws/ports.js';
-import { HakoError } from '../../errors.js';
-import { info, warn, type IoHost } from '../../io/io-host.js';
-import type { Step } from '../../plan/plan.js';
-import { awsErrorCode, createBackoff, isThrottlingError, type BackoffOptions } from '../../util/backoff.js';
-import { sleep as realSleep, throwIfAborted, type Sleep } from '../../util/sleep.js';
-import { SD_STEP_OWNER, type SdPayloads, type SdStepKind } from './service-discovery.js';
-import { registryKey } from './steps.js';
+import type { ServiceDiscoveryApi } from '../../../aws/ports.js';
+import { HakoError } from '../../../errors.js';
+import { info, warn, type IoHost } from '../../../io/io-host.js';
+import type { Step } from '../../../plan/plan.js';
+import { awsErrorCode, createBackoff, isThrottlingError, type BackoffOptions } from '../../../util/backoff.js';
+import { sleep as realSleep, throwIfAborted, type Sleep } from '../../../util/sleep.js';
+import type { StepOutcome } from '../../../plan/executor.js';
+import { findSdService, sdServiceArnKey, type SdPayloads, type SdStepKind } from './plan.js';
 
 export interface SdApplyContext {
   readonly serviceDiscovery: ServiceDiscoveryApi;
@@ -25,11 +25,6 @@ export interface SdApplyContext {
   /** DeleteService attempts while the service is still in use, and the pause between them (hako: 10 × 10 s). */
   readonly deleteAttempts?: number;
   readonly deleteRetryMs?: number;
-}
-
-export interface SdApplyResult {
-  /** ARNs of the Cloud Map services created or kept, by `registryKey(namespaceId, name)`: the ECS applier's slots. */
-  readonly registryArns: Map<string, string>;
 }
 
 function payloadOf<K extends SdStepKind>(step: Step, _kind: K): SdPayloads[K] {
@@ -92,44 +87,46 @@ async function deleteSdService(ctx: SdApplyContext, id: string, name: string): P
 }
 
 /**
- * Executes the `service-discovery` steps (others are ignored) in order and returns the ARNs the ECS steps need.
- * API errors propagate.
+ * Applies one `service-discovery` step. A created service's ARN is the step's output: the ECS service's registries
+ * refer to it. `CreatorRequestId` makes Cloud Map answer a repeated create with the service it already made.
  */
-export async function applyServiceDiscoverySteps(steps: readonly Step[], ctx: SdApplyContext): Promise<SdApplyResult> {
+export async function applySdStep(step: Step, ctx: SdApplyContext, runId: string): Promise<StepOutcome | void> {
   const api = ctx.serviceDiscovery;
-  const registryArns = new Map<string, string>();
-  for (const step of steps) {
-    if (step.owner !== SD_STEP_OWNER) continue;
-    const kind = step.kind as SdStepKind;
-    switch (kind) {
-      case 'create-sd-service': {
-        const { input } = payloadOf(step, kind);
-        const service = (await api.createService(input)).Service;
-        if (!service?.Arn || !service.Id) throw new HakoError('Cloud Map CreateService returned no service', 'SERVICE_DISCOVERY_UNEXPECTED_RESPONSE');
-        registryArns.set(registryKey(input.NamespaceId ?? '', input.Name ?? ''), service.Arn);
-        info(ctx.io, 'service-discovery.created', `Created service discovery service ${input.Name} (${service.Id})`, {
-          id: service.Id,
-          arn: service.Arn,
-        });
-        break;
-      }
-      case 'update-sd-service': {
-        const p = payloadOf(step, kind);
-        const out = await api.updateService(p.input);
-        if (out.OperationId) await waitForOperation(ctx, out.OperationId);
-        info(ctx.io, 'service-discovery.updated', `Updated service discovery service ${p.name} (${p.id})`, { id: p.id });
-        break;
-      }
-      case 'sd-service-unchanged':
-        break;
-      case 'delete-sd-service': {
-        const p = payloadOf(step, kind);
-        await deleteSdService(ctx, p.id, p.name);
-        break;
-      }
-      default:
-        throw new HakoError(`Unknown service discovery step kind: ${String(step.kind)}`, 'INTERNAL');
+  const kind = step.kind as SdStepKind;
+  switch (kind) {
+    case 'create-sd-service': {
+      const { input } = payloadOf(step, kind);
+      const service = (await api.createService({ ...input, CreatorRequestId: `${runId}:${input.Name ?? ''}`.slice(0, 64) })).Service;
+      if (!service?.Arn || !service.Id) throw new HakoError('Cloud Map CreateService returned no service', 'SERVICE_DISCOVERY_UNEXPECTED_RESPONSE');
+      info(ctx.io, 'service-discovery.created', `Created service discovery service ${input.Name} (${service.Id})`, {
+        id: service.Id,
+        arn: service.Arn,
+      });
+      return { outputs: { [sdServiceArnKey(input.NamespaceId ?? '', input.Name ?? '')]: service.Arn } };
     }
+    case 'update-sd-service': {
+      const p = payloadOf(step, kind);
+      const out = await api.updateService(p.input);
+      if (out.OperationId) await waitForOperation(ctx, out.OperationId);
+      info(ctx.io, 'service-discovery.updated', `Updated service discovery service ${p.name} (${p.id})`, { id: p.id });
+      return;
+    }
+    case 'sd-service-unchanged':
+      return;
+    case 'delete-sd-service': {
+      const p = payloadOf(step, kind);
+      await deleteSdService(ctx, p.id, p.name);
+      return;
+    }
+    default:
+      throw new HakoError(`Unknown service discovery step kind: ${String(step.kind)}`, 'INTERNAL');
   }
-  return { registryArns };
+}
+
+/** After a lost CreateService: the service of that name, if the create took effect. */
+export async function reconcileSdStep(step: Step, api: ServiceDiscoveryApi): Promise<StepOutcome | undefined> {
+  if (step.kind !== 'create-sd-service') return undefined;
+  const { input } = payloadOf(step, 'create-sd-service');
+  const found = await findSdService(api, input.NamespaceId ?? '', input.Name ?? '');
+  return found?.Arn === undefined ? undefined : { outputs: { [sdServiceArnKey(input.NamespaceId ?? '', input.Name ?? '')]: found.Arn } };
 }
