@@ -26,8 +26,6 @@ export { FAULT_MODES, type FaultMode, type RandomFaults, type ScriptedFault } fr
 
 type MutableCall = { -readonly [K in keyof RecordedCall]: RecordedCall[K] };
 
-type UpstreamAnswer = HttpAnswer;
-
 /** Per-connection headers a proxy must not pass on (RFC 9110 §7.6.1), plus the ones it recomputes. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
 
@@ -179,7 +177,7 @@ export class AwsProxy {
     }
 
     call.reachedServer = true;
-    let answer: UpstreamAnswer;
+    let answer: HttpAnswer;
     try {
       answer = await this.forward(req, body);
     } catch (e) {
@@ -194,7 +192,7 @@ export class AwsProxy {
       req.socket.destroy();
       return;
     }
-    let rewritten: UpstreamAnswer;
+    let rewritten: HttpAnswer;
     try {
       rewritten = this.rewrites.apply(identity, req, body, answer);
     } catch (e) {
@@ -228,7 +226,7 @@ export class AwsProxy {
     return call;
   }
 
-  private forward(req: http.IncomingMessage, body: Buffer): Promise<UpstreamAnswer> {
+  private forward(req: http.IncomingMessage, body: Buffer): Promise<HttpAnswer> {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     // The body was read whole (chunked or not): send it with its length. The Host header stays the client's, so
@@ -267,7 +265,7 @@ function readAll(stream: http.IncomingMessage): Promise<Buffer> {
 }
 
 /** Writes an answer with its own length: no chunking, and HEAD, 204 and 304 keep moto's headers but send no body. */
-function send(res: http.ServerResponse, method: string, answer: UpstreamAnswer): void {
+function send(res: http.ServerResponse, method: string, answer: HttpAnswer): void {
   if (res.destroyed) return;
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
