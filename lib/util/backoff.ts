@@ -80,6 +80,13 @@ export function awsErrorCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The SDK's own throttling codes (@smithy/core retry `THROTTLING_ERROR_CODES`), so that a poll loop backs off
+ * where the SDK's retries would: S3 throttles with `SlowDown` (503), Route 53 with `Throttling` or, for
+ * concurrent change batches, `PriorRequestNotComplete`, EC2 with `RequestLimitExceeded` (503). Left out on
+ * purpose: `LimitExceededException` and `ProvisionedThroughputExceededException`, which ECS, Logs and others also
+ * use for quotas that waiting does not lift, and `TransactionInProgressException` (DynamoDB).
+ */
 const THROTTLING_CODES = new Set([
   'ThrottlingException',
   'Throttling',
@@ -88,6 +95,10 @@ const THROTTLING_CODES = new Set([
   'RequestLimitExceeded',
   'RequestThrottled',
   'RequestThrottledException',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+  'BandwidthLimitExceeded',
 ]);
 
 /** True when AWS rejected the call for being too frequent: retry later, it is not a failure. */

@@ -16,7 +16,7 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { useMoto } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
-import { awsCalls, mutatingCalls } from '../helpers/aws-calls.js';
+import { callName, formatCalls, useAwsProxy } from './harness/aws-proxy.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -29,6 +29,8 @@ const ALARMS = ['scaler-cpu-high', 'scaler-memory-high'];
 describe('integration: scheduler.autoscaling through hako deploy', function () {
   this.timeout(120_000);
   const moto = useMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
+  // hako talks to moto through the proxy, which records every call it makes on the wire.
+  const aws = useAwsProxy(moto);
   let env: NodeJS.ProcessEnv;
   let scaling: ApplicationAutoScalingClient;
   let cw: CloudWatchClient;
@@ -36,7 +38,7 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
 
   beforeEach(async () => {
     const account = await prepareEmulatorAccount(moto.endpoint());
-    env = { ...moto.env(), AWS_PROFILE: undefined, ...account.env, HAKO_TEST_MIN_CAPACITY: '1' };
+    env = { ...aws.env(), AWS_PROFILE: undefined, ...account.env, HAKO_TEST_MIN_CAPACITY: '1' };
     scaling = new ApplicationAutoScalingClient(motoClientConfig(moto));
     cw = new CloudWatchClient(motoClientConfig(moto));
     ecs = new ECSClient(motoClientConfig(moto));
@@ -90,8 +92,6 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
     return new Map((out.MetricAlarms ?? []).map((a) => [a.AlarmName!, a]));
   }
 
-  /** The operations a `--verbose --output json` run called, from its `aws.call` messages. */
-
   it('first deploy registers the target, puts both policies and points the alarms at the StepScaling one', async () => {
     const r = await hako(['deploy', FILE]);
     expectCode(r, 0);
@@ -131,16 +131,17 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
     expectCode(await hako(['deploy', FILE]), 0);
     const before = await policies();
 
-    const again = await hako(['deploy', FILE, '--verbose', '--output', 'json']);
+    aws.clearCalls();
+    const again = await hako(['deploy', FILE]);
     expectCode(again, 0);
-    const calls = awsCalls(again);
-    // The log must show the autoscaling reads, or "no mutating call" below would prove nothing.
-    expect(calls, calls.join(', ')).to.include.members([
+    const calls = aws.calls();
+    // The wire must show the autoscaling reads, or "no mutating call" below would prove nothing.
+    expect(calls.map(callName), formatCalls(calls)).to.include.members([
       'ApplicationAutoScaling DescribeScalableTargets',
       'ApplicationAutoScaling DescribeScalingPolicies',
       'CloudWatch DescribeAlarms',
     ]);
-    expect(mutatingCalls(calls)).to.deep.equal([]);
+    expect(aws.mutatingCalls().map(callName), formatCalls(calls)).to.deep.equal([]);
     const after = await policies();
     expect([...after.values()].map((p) => p.PolicyARN)).to.deep.equal([...before.values()].map((p) => p.PolicyARN));
   });
@@ -149,19 +150,22 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
     expectCode(await hako(['deploy', FILE]), 0);
     const changed = { HAKO_TEST_MIN_CAPACITY: '2' };
 
+    aws.clearCalls();
     const diff = await hako(['diff', FILE], changed);
     expectCode(diff, 16);
     expect(diff.stdout).to.contain(`scalable target ${RESOURCE}`);
     expect((await target())[0]?.MinCapacity).to.equal(1);
 
-    const dry = await hako(['deploy', '--dry-run', FILE, '--verbose', '--output', 'json'], changed);
+    const dry = await hako(['deploy', '--dry-run', FILE], changed);
     expectCode(dry, 0);
-    expect(mutatingCalls(awsCalls(dry))).to.deep.equal([]);
+    // Neither diff nor the dry run tried a write.
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
     expect((await target())[0]?.MinCapacity).to.equal(1);
 
-    const r = await hako(['deploy', FILE, '--verbose', '--output', 'json'], changed);
+    aws.clearCalls();
+    const r = await hako(['deploy', FILE], changed);
     expectCode(r, 0);
-    expect(mutatingCalls(awsCalls(r))).to.deep.equal([
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([
       'ApplicationAutoScaling RegisterScalableTarget',
     ]);
     expect((await target())[0]).to.deep.include({ MinCapacity: 2, MaxCapacity: 4 });
@@ -175,6 +179,7 @@ describe('integration: scheduler.autoscaling through hako deploy', function () {
     const r = await hako(['deploy', FILE]);
     expectCode(r, 1);
     expect(r.stderr).to.contain('Alarm scaler-memory-high does not exist');
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
     const services = await ecs.send(new DescribeServicesCommand({ cluster: 'hako-demo', services: ['autoscaling-fargate'] }));
     expect((services.services ?? []).filter((s) => s.status === 'ACTIVE')).to.deep.equal([]);
     expect(await target()).to.deep.equal([]);

@@ -16,14 +16,15 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { prepareEmulatorAccount, DEMO_BUCKET, DEMO_CLUSTERS } from '../../scripts/emulator-account.js';
 import { useMoto, type MotoHandle } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
+import { callName, formatCalls, useAwsProxy } from './harness/aws-proxy.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 
 const HELLO = path.join('definitions', 'hello.jsonnet');
 
 /**
- * Everything a mutating hako call could leave behind in the services these commands touch. Comparing two
- * snapshots is how "made no mutating call" is checked without intercepting requests.
+ * Everything a mutating hako call could leave behind in the services these commands touch. Two equal snapshots
+ * say the account did not change; the proxy's recording says no write was even attempted.
  */
 export async function snapshotMoto(moto: MotoHandle): Promise<unknown> {
   const ecs = new ECSClient(motoClientConfig(moto));
@@ -59,12 +60,14 @@ export async function snapshotMoto(moto: MotoHandle): Promise<unknown> {
 describe('integration: hako deploy / diff against moto', function () {
   this.timeout(120_000);
   const moto = useMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
+  // hako talks to moto through the proxy, which records every call it makes on the wire.
+  const aws = useAwsProxy(moto);
   let env: NodeJS.ProcessEnv;
   let ecs: ECSClient;
 
   beforeEach(async () => {
     const account = await prepareEmulatorAccount(moto.endpoint());
-    env = { ...moto.env(), AWS_PROFILE: undefined, ...account.env };
+    env = { ...aws.env(), AWS_PROFILE: undefined, ...account.env };
     ecs = new ECSClient(motoClientConfig(moto));
   });
   afterEach(() => ecs.destroy());
@@ -77,6 +80,13 @@ describe('integration: hako deploy / diff against moto', function () {
 
   async function helloRevisions(): Promise<string[]> {
     return (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'hello', status: 'ACTIVE' }))).taskDefinitionArns ?? [];
+  }
+
+  /** No write reached the wire since the last `aws.clearCalls()`, and there were reads (or it would prove nothing). */
+  function expectNoWrites(what: string): void {
+    const calls = aws.calls();
+    expect(calls.map(callName), `${what}: no AWS call at all\n${formatCalls(calls)}`).to.include('ECS DescribeServices');
+    expect(aws.mutatingCalls().map(callName), `${what}\n${formatCalls(calls)}`).to.deep.equal([]);
   }
 
   async function helloService() {
@@ -120,18 +130,22 @@ describe('integration: hako deploy / diff against moto', function () {
 
   it('registers nothing on an unchanged redeploy; diff sees only a new --tag', async () => {
     expectCode(await hako('deploy', HELLO), 0);
+    aws.clearCalls();
     const again = await hako('deploy', HELLO);
     expectCode(again, 0);
     expect(again.stdout).to.contain("Task definition isn't changed");
     expect(again.stdout).to.contain("Service isn't changed");
+    expectNoWrites('unchanged redeploy');
     const revisions = await helloRevisions();
     expect(revisions).to.have.length(1);
     expect(revisions[0]).to.match(/hello:1$/);
 
     expectCode(await hako('diff', HELLO), 0);
 
+    aws.clearCalls();
     const tagged = await hako('diff', HELLO, '--tag', 'v2');
     expectCode(tagged, 16);
+    expectNoWrites('diff --tag v2');
     expect(tagged.stdout).to.contain('ryotarai/hello-sinatra:v2');
     expect(tagged.stdout).to.contain('ryotarai/hello-sinatra:latest');
     // diff is read-only: still one revision.
@@ -157,19 +171,24 @@ describe('integration: hako deploy / diff against moto', function () {
   it('an invalid definition exits 1 and changes nothing in the account', async () => {
     expectCode(await hako('deploy', HELLO), 0);
     const before = await snapshotMoto(moto);
+    aws.clearCalls();
     const r = await hako('deploy', fixture('integration', 'invalid', 'hello.jsonnet'));
     expectCode(r, 1);
     expect(r.stderr).to.contain('app.memory');
     expect(await snapshotMoto(moto)).to.deep.equal(before);
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
   });
 
   it('deploy --dry-run and diff on a fresh account change nothing (exit 0 and 16)', async () => {
     const before = await snapshotMoto(moto);
     expectCode(await hako('deploy', '--dry-run', HELLO), 0);
     expect(await snapshotMoto(moto)).to.deep.equal(before);
+    expectNoWrites('deploy --dry-run');
+    aws.clearCalls();
     const diff = await hako('diff', HELLO);
     expectCode(diff, 16);
     expect(await snapshotMoto(moto)).to.deep.equal(before);
+    expectNoWrites('diff');
     // The snapshot must be able to see a deploy, or "unchanged" above would prove nothing.
     expectCode(await hako('deploy', HELLO), 0);
     expect(await snapshotMoto(moto)).to.not.deep.equal(before);

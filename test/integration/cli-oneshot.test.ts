@@ -1,13 +1,17 @@
 /**
  * `hako oneshot` through the real CLI against moto, on a Fargate fixture (moto cannot place EC2-launch-type
  * tasks: it has no container instances). The task moto recorded is read back to check what hako asked for.
+ *
+ * moto stops every task with exit code 0 and lists only its first container; the exit-code tests have the proxy
+ * rewrite DescribeTasks into what ECS reports for a task whose containers exited otherwise.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { setTaskTransitionManual, unsetTaskTransition, useMoto } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
+import { callName, formatCalls, useAwsProxy } from './harness/aws-proxy.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { fixture, hakoBin, repoRoot } from '../helpers/paths.js';
 
@@ -16,12 +20,14 @@ const ONESHOT = fixture('integration', 'oneshot-fargate.jsonnet');
 describe('integration: hako oneshot against moto', function () {
   this.timeout(120_000);
   const moto = useMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
+  // hako talks to moto through the proxy: it records the calls and rewrites what moto cannot report.
+  const aws = useAwsProxy(moto);
   let env: NodeJS.ProcessEnv;
   let ecs: ECSClient;
 
   beforeEach(async () => {
     const account = await prepareEmulatorAccount(moto.endpoint());
-    env = { ...moto.env(), AWS_PROFILE: undefined, ...account.env };
+    env = { ...aws.env(), AWS_PROFILE: undefined, ...account.env };
     ecs = new ECSClient(motoClientConfig(moto));
   });
   afterEach(async () => {
@@ -115,6 +121,7 @@ describe('integration: hako oneshot against moto', function () {
     const planted = ['planted-secret-pw-7f3a91', 'planted-secret-token-c2d8e4'];
     const first = await hako('oneshot', SECRET, '--', 'echo', 'hi');
     expectCode(first, 0);
+    aws.clearCalls();
     for (const args of [['--dry-run'], ['--dry-run', '--verbose'], ['--dry-run', '--output', 'json']]) {
       const r = await hako('oneshot', SECRET, ...args, '--', 'echo', 'hi');
       expectCode(r, 0);
@@ -122,5 +129,73 @@ describe('integration: hako oneshot against moto', function () {
       // The live revision was registered from the same values: comparing with them (not placeholders) finds nothing.
       expect(r.stdout, args.join(' ')).to.contain("Task definition isn't changed");
     }
+    // A dry run reads the live revision and writes nothing: no RegisterTaskDefinition, no RunTask.
+    expect(aws.calls().map(callName), formatCalls(aws.calls())).to.include('ECS DescribeTaskDefinition');
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
+  });
+
+  describe("the exit code is the app container's, wherever ECS lists it", () => {
+    interface Stopped {
+      name: string;
+      exitCode?: number;
+      reason?: string;
+    }
+
+    /**
+     * Rewrites every STOPPED task in DescribeTasks answers to list `containers` in this order, with these exit
+     * codes (none when absent). moto's only container (the app's) is the template for each.
+     */
+    function stopTasksWith(containers: Stopped[]): void {
+      aws.rewrite({ service: 'ECS', operation: 'DescribeTasks' }, (body: { tasks?: { lastStatus?: string; containers?: Record<string, unknown>[] }[] }) => {
+        for (const task of body.tasks ?? []) {
+          if (task.lastStatus !== 'STOPPED') continue;
+          const template = task.containers?.[0] ?? {};
+          task.containers = containers.map((c) => {
+            const { exitCode: _ignored, ...rest } = template;
+            return {
+              ...rest,
+              name: c.name,
+              containerArn: `${String(template.containerArn)}-${c.name}`,
+              lastStatus: 'STOPPED',
+              ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }),
+              ...(c.reason === undefined ? {} : { reason: c.reason }),
+            };
+          });
+        }
+      });
+    }
+
+    async function oneshotWithAgent(): Promise<CliResult> {
+      const r = await hako('oneshot', ONESHOT, '-c', 'agent', '--', 'sh', '-c', 'exit 3');
+      const rewritten = aws.calls().filter((c) => callName(c) === 'ECS DescribeTasks' && c.rewritten);
+      expect(rewritten.length, `the STOPPED answer was never rewritten\n${formatCalls(aws.calls())}`).to.be.greaterThan(0);
+      // The sidecar really is part of the task hako ran.
+      const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'oneshot-fargate-oneshot' }));
+      expect(td.taskDefinition?.containerDefinitions?.map((c) => c.name)).to.deep.equal(['app', 'agent']);
+      return r;
+    }
+
+    it('a sidecar listed first exits 0 and the app exits 3: hako oneshot exits 3', async () => {
+      stopTasksWith([{ name: 'agent', exitCode: 0 }, { name: 'app', exitCode: 3 }]);
+      const r = await oneshotWithAgent();
+      expectCode(r, 3);
+      expect(r.stdout).to.contain('app has stopped with exit_code=3');
+      expect(r.stdout).to.contain('agent has stopped with exit_code=0');
+    });
+
+    it('the first container exits 1 and the app exits 0: hako oneshot exits 0', async () => {
+      stopTasksWith([{ name: 'agent', exitCode: 1 }, { name: 'app', exitCode: 0 }]);
+      const r = await oneshotWithAgent();
+      expectCode(r, 0);
+      expect(r.stdout).to.contain('agent has stopped with exit_code=1');
+    });
+
+    it('the app stops without an exit code: hako oneshot exits 127', async () => {
+      const reason = 'CannotPullContainerError: pull image manifest has been retried 5 time(s)';
+      stopTasksWith([{ name: 'agent', exitCode: 0 }, { name: 'app', reason }]);
+      const r = await oneshotWithAgent();
+      expectCode(r, 127);
+      expect(r.stdout).to.contain(`app has stopped without exit_code: reason=${reason}`);
+    });
   });
 });

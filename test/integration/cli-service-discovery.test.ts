@@ -16,7 +16,7 @@ import {
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { useMoto } from './harness/moto.js';
 import { motoClientConfig } from './harness/aws.js';
-import { awsCalls, mutatingCalls } from '../helpers/aws-calls.js';
+import { callName, formatCalls, useAwsProxy } from './harness/aws-proxy.js';
 import { runHako, type CliResult } from '../helpers/cli.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 
@@ -25,6 +25,8 @@ const SD_WEB = fixture('integration', 'sd-web.jsonnet');
 describe('integration: service discovery (Cloud Map) against moto', function () {
   this.timeout(120_000);
   const moto = useMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
+  // hako talks to moto through the proxy, which records every call it makes on the wire.
+  const aws = useAwsProxy(moto);
   let env: NodeJS.ProcessEnv;
   let ecs: ECSClient;
   let sd: ServiceDiscoveryClient;
@@ -41,7 +43,7 @@ describe('integration: service discovery (Cloud Map) against moto', function () 
     const ns = namespaces.find((n) => n.Name === 'hako.local');
     if (!ns?.Id) throw new Error(`no namespace hako.local: ${JSON.stringify(namespaces)}`);
     namespaceId = ns.Id;
-    env = { ...moto.env(), AWS_PROFILE: undefined, ...account.env, HAKO_SD_NAMESPACE_ID: namespaceId, HAKO_SD_TTL: '60' };
+    env = { ...aws.env(), AWS_PROFILE: undefined, ...account.env, HAKO_SD_NAMESPACE_ID: namespaceId, HAKO_SD_TTL: '60' };
   });
   afterEach(() => {
     ecs.destroy();
@@ -101,16 +103,23 @@ describe('integration: service discovery (Cloud Map) against moto', function () 
     const dry = await ok(['deploy', '--dry-run', SD_WEB]);
     expect(dry.stdout).to.contain('Create service discovery service sd-web');
     expect(await sdServices()).to.deep.equal([]);
+    expect(aws.calls().map(callName), formatCalls(aws.calls())).to.include('ServiceDiscovery GetNamespace');
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
   });
 
   it('a redeploy makes no mutating AWS call; a changed TTL updates the records in place', async () => {
     await ok(['deploy', SD_WEB]);
     const [before] = await sdServices();
 
-    const again = await ok(['deploy', SD_WEB, '--verbose', '--output', 'json']);
-    const calls = awsCalls(again);
-    expect(calls, calls.join(', ')).to.include.members(['ServiceDiscovery GetNamespace', 'ServiceDiscovery ListServices', 'ECS DescribeServices']);
-    expect(mutatingCalls(calls)).to.deep.equal([]);
+    aws.clearCalls();
+    await ok(['deploy', SD_WEB]);
+    const calls = aws.calls();
+    expect(calls.map(callName), formatCalls(calls)).to.include.members([
+      'ServiceDiscovery GetNamespace',
+      'ServiceDiscovery ListServices',
+      'ECS DescribeServices',
+    ]);
+    expect(aws.mutatingCalls().map(callName), formatCalls(calls)).to.deep.equal([]);
 
     const changed = await ok(['deploy', SD_WEB], { HAKO_SD_TTL: '30' });
     expect(changed.stdout).to.contain(`Updated service discovery service sd-web (${before!.Id})`);
@@ -126,9 +135,11 @@ describe('integration: service discovery (Cloud Map) against moto', function () 
     const status = await ok(['status', SD_WEB]);
     expect(status.stdout).to.match(/Service Discovery:\n {2}sd-web\.hako\.local instance_count=\d+/);
 
+    aws.clearCalls();
     const dry = await ok(['remove', '--dry-run', SD_WEB]);
     expect(dry.stdout).to.contain('Delete service discovery service sd-web');
     expect(await sdServices()).to.have.length(1);
+    expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
 
     const r = await ok(['remove', SD_WEB]);
     expect(r.stdout).to.match(/Deleted service discovery service sd-web \(srv-/);

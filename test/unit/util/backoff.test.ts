@@ -50,6 +50,15 @@ describe('isThrottlingError', () => {
     expect(isThrottlingError(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 429 } }))).to.equal(true);
   });
 
+  it("recognises each service's own spelling, as the SDK's retry classifier does", () => {
+    for (const code of ['SlowDown', 'PriorRequestNotComplete', 'RequestLimitExceeded', 'Throttling', 'EC2ThrottledException']) {
+      expect(isThrottlingError(Object.assign(new Error('x'), { name: code })), code).to.equal(true);
+      expect(isThrottlingError(new AwsApiError('S3', 'GetObject', code, 'x')), code).to.equal(true);
+    }
+    // A quota, not a rate: waiting does not help.
+    expect(isThrottlingError(new AwsApiError('ECS', 'RegisterTaskDefinition', 'LimitExceededException', 'x'))).to.equal(false);
+  });
+
   it('does not treat other errors as throttling', () => {
     expect(isThrottlingError(new AwsApiError('ECS', 'DescribeServices', 'ClientException', 'nope'))).to.equal(false);
     expect(isThrottlingError(new Error('boom'))).to.equal(false);
