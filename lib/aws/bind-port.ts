@@ -19,7 +19,8 @@ export type CallListener = (service: string, operation: string) => void;
  */
 export function bindPort<P>(
   service: string,
-  client: SdkClient,
+  /** The client each method sends with (one client, or a method's own one with other retry settings). */
+  client: SdkClient | ((method: string) => SdkClient),
   commands: Readonly<Record<string, unknown>>,
   methods: Readonly<Record<keyof P & string, true>>,
   onCall?: CallListener,
@@ -32,10 +33,11 @@ export function bindPort<P>(
       throw new Error(`internal error: the ${service} SDK has no ${operation}Command`);
     }
     const Ctor = Command as new (input: unknown) => unknown;
+    const sender = typeof client === 'function' ? client(method) : client;
     port[method] = async (input: unknown) => {
       onCall?.(service, operation);
       try {
-        return await client.send(new Ctor(input ?? {}));
+        return await sender.send(new Ctor(input ?? {}));
       } catch (err) {
         throw toAwsApiError(service, operation, err);
       }

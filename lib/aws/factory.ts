@@ -53,6 +53,12 @@ interface ServiceSpec<P> {
   readonly service: string;
   readonly load: () => Promise<{ module: SdkModule; Client: ClientClass }>;
   readonly methods: Readonly<Record<string, true>>;
+  /**
+   * Creates that carry no idempotency token: a request the SDK repeats after a lost response (5xx, connection
+   * dropped) would create a second revision, listener or rule. They are sent once; the step executor decides what
+   * to do about a failure (observe and adopt, then repeat: lib/plan/executor.ts).
+   */
+  readonly sentOnce?: readonly string[];
   readonly extraConfig?: () => Record<string, unknown>;
   readonly adapt?: (raw: never) => P;
 }
@@ -145,11 +151,15 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
   ecs: {
     service: 'ECS',
     methods: ECS_METHODS,
+    sentOnce: ['registerTaskDefinition'],
     load: async () => sdk(await import('@aws-sdk/client-ecs'), 'ECSClient'),
   },
   elbv2: {
     service: 'ELBv2',
     methods: ELBV2_METHODS,
+    // AWS answers a repeated CreateLoadBalancer/CreateTargetGroup/CreateListener with the same settings with the
+    // existing resource, but not every endpoint does (moto makes another), and CreateRule never does.
+    sentOnce: ['createLoadBalancer', 'createTargetGroup', 'createListener', 'createRule'],
     load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing-v2'), 'ElasticLoadBalancingV2Client'),
   },
   route53: {
@@ -253,8 +263,11 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     // maintainers (package.json `engines`), not for someone deploying; an explicit user setting still wins.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { module, Client } = await spec.load();
-    const client = new Client({ ...baseClientConfig(options, region), ...spec.extraConfig?.() });
-    const raw = bindPort<Record<string, true>>(spec.service, client, module, spec.methods, onCall);
+    const config = { ...baseClientConfig(options, region), ...spec.extraConfig?.() };
+    const client = new Client(config);
+    const once = spec.sentOnce === undefined ? undefined : new Client({ ...config, maxAttempts: 1 });
+    const sentOnce = new Set(spec.sentOnce ?? []);
+    const raw = bindPort<Record<string, true>>(spec.service, (method) => (once !== undefined && sentOnce.has(method) ? once : client), module, spec.methods, onCall);
     return spec.adapt ? spec.adapt(raw as never) : (raw as unknown as P);
   }
 
