@@ -126,6 +126,27 @@ export class DeploymentError extends HakoError {
   }
 }
 
+/** A resource that exists more than once where there must be one: what it is, and every copy's ARN. */
+export interface DuplicateResource {
+  /** For humans: `load balancer hako-web`, `listener hako-web:80`. */
+  readonly resource: string;
+  readonly arns: readonly string[];
+}
+
+/**
+ * Something hako manages exists more than once under one identity (a load balancer name, a listener port): left by
+ * an emulator that does not refuse duplicates, or by an earlier run that crashed or ran concurrently. hako stops
+ * instead of picking one and adding to the mess; the message names every copy, so the user can delete the extras.
+ */
+export class DuplicateResourcesError extends HakoError {
+  readonly duplicates: readonly DuplicateResource[];
+  constructor(summary: string, duplicates: readonly DuplicateResource[], options: HakoErrorOptions = {}) {
+    const lines = duplicates.map((d) => `  ${d.resource}: ${d.arns.join(', ')}`);
+    super([`${summary}:`, ...lines].join('\n'), 'DUPLICATE_RESOURCES', 1, options);
+    this.duplicates = duplicates;
+  }
+}
+
 /** The user interrupted the run (SIGINT/SIGTERM). */
 export class AbortedError extends HakoError {
   constructor(message = 'Aborted', exitCode = 130, options: HakoErrorOptions = {}) {
