@@ -8,6 +8,7 @@ import type { AppModel } from '../../definition/model.js';
 import { warn } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
 import type { Sleep } from '../../util/sleep.js';
+import { OwnOutputs } from '../own-outputs.js';
 import type { ApplyContext, Script, ScriptContext, ScriptPlugin, StepOutcome } from '../script.js';
 import { applyAlbStep } from './apply.js';
 import { configSchema, resolveSettings, type AlbConfig, type AlbSettings } from './config.js';
@@ -35,6 +36,8 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
   const settingsFor = (model: AppModel): AlbSettings =>
     resolveSettings(config, context.appId, model.scheduler.network_mode);
   const elbv2 = (): Promise<Elbv2Api> => context.aws().elbv2();
+  // Transitional: only fills refs when lib/actions applies a step without the executor (see own-outputs.ts).
+  const ownOutputs = new OwnOutputs();
   const report = (warnings: readonly string[]): void => {
     for (const w of warnings) warn(context.io, 'alb.plan.warning', w);
   };
@@ -77,12 +80,14 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
 
     async apply(step: Step, applyContext: ApplyContext): Promise<StepOutcome | void> {
       if (step.owner !== ALB_STEP_OWNER) return;
-      return applyAlbStep(step as AlbStep, {
+      const outcome = await applyAlbStep(ownOutputs.fill(step as AlbStep), {
         api: await applyContext.aws().elbv2(),
         io: applyContext.io,
         sleep: options.sleep ?? applyContext.sleep,
         ...(options.deleteTargetGroupAttempts === undefined ? {} : { deleteTargetGroupAttempts: options.deleteTargetGroupAttempts }),
       });
+      ownOutputs.remember(outcome);
+      return outcome;
     },
 
     async reconcile(step: Step, applyContext: ApplyContext): Promise<StepOutcome | undefined> {
