@@ -10,7 +10,7 @@ import type { StepOutcome } from '../../plan/executor.js';
 import { known } from '../../plan/outputs.js';
 import { awsErrorCode, createBackoff } from '../../util/backoff.js';
 import type { Sleep } from '../../util/sleep.js';
-import { albTargetGroupArnKey, listenerArnKey, loadBalancerArnKey, loadBalancerVpcKey, ruleArnKey } from './outputs.js';
+import { albTargetGroupArnKey, listenerArnKey, loadBalancerArnKey, loadBalancerVpcKey, outcomeOf, ruleArnKey } from './outputs.js';
 import { attributeList, tagList, type AlbStep } from './steps.js';
 
 export interface ApplyDeps {
@@ -25,11 +25,6 @@ const forward = (arn: string): elbv2.Action[] => [{ Type: 'forward', TargetGroup
 
 const show = (v: unknown): string => JSON.stringify(v);
 
-/** Outputs with a value (a response without the ARN provides nothing, and the executor reports what is missing). */
-function outputs(entries: Record<string, string | undefined>): StepOutcome {
-  return { outputs: Object.fromEntries(Object.entries(entries).filter((e): e is [string, string] => e[1] !== undefined)) };
-}
-
 /** Executes one step of this script (refs resolved); returns what a create provides. `noop` steps do nothing. */
 export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<StepOutcome | void> {
   const { api, io } = deps;
@@ -42,7 +37,7 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<Step
       const name = step.payload.input.Name ?? '';
       const nlb = step.payload.input.Type === 'network' ? '(NLB)' : '';
       info(io, 'alb.load-balancer.created', `Created ELBv2${nlb} ${lb?.DNSName ?? name}`, { arn: lb?.LoadBalancerArn });
-      return outputs({ [loadBalancerArnKey(name)]: lb?.LoadBalancerArn, [loadBalancerVpcKey(name)]: lb?.VpcId });
+      return outcomeOf({ [loadBalancerArnKey(name)]: lb?.LoadBalancerArn, [loadBalancerVpcKey(name)]: lb?.VpcId });
     }
     case 'set-subnets': {
       const arn = known(step.payload.loadBalancer.arn);
@@ -72,7 +67,7 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<Step
       const out = await api.createTargetGroup({ ...input, ...(vpcId === undefined ? {} : { VpcId: known(vpcId) }) });
       const arn = out.TargetGroups?.[0]?.TargetGroupArn;
       info(io, 'alb.target-group.created', `Created target group ${arn ?? input.Name}`, { arn });
-      return outputs({ [albTargetGroupArnKey(input.Name ?? '')]: arn });
+      return outcomeOf({ [albTargetGroupArnKey(input.Name ?? '')]: arn });
     }
     case 'modify-target-group': {
       const arn = known(step.payload.targetGroup.arn);
@@ -103,7 +98,7 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<Step
       });
       const arn = out.Listeners?.[0]?.ListenerArn;
       info(io, 'alb.listener.created', `Created listener ${arn ?? p.listener.port}`, { arn, port: p.listener.port });
-      return outputs({ [listenerArnKey(p.listener.loadBalancer.name, p.listener.port)]: arn });
+      return outcomeOf({ [listenerArnKey(p.listener.loadBalancer.name, p.listener.port)]: arn });
     }
     case 'modify-listener': {
       const p = step.payload;
@@ -142,7 +137,7 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<Step
       });
       const arn = out.Rules?.[0]?.RuleArn;
       info(io, 'alb.rule.created', `Created rule ${arn ?? ''} (port ${p.listener.port}, priority ${p.priority})`, { arn });
-      return outputs({ [ruleArnKey(p.listener.loadBalancer.name, p.listener.port, p.priority)]: arn });
+      return outcomeOf({ [ruleArnKey(p.listener.loadBalancer.name, p.listener.port, p.priority)]: arn });
     }
     case 'modify-rule': {
       const p = step.payload;

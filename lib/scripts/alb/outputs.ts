@@ -5,6 +5,7 @@
  *
  * Only the alb script builds these keys; every other owner sees the refs in its payload or in the model.
  */
+import type { StepOutcome } from '../../plan/executor.js';
 import { outputRef, type OutputRef } from '../../plan/outputs.js';
 
 /** Key of the target group's ARN. Every deploy plan provides it: known now when the group exists, else after apply. */
@@ -42,4 +43,12 @@ export function loadBalancerVpcRef(name: string): OutputRef {
 
 export function listenerArnRef(loadBalancerName: string, port: number): OutputRef {
   return outputRef(listenerArnKey(loadBalancerName, port), `ARN of listener ${loadBalancerName}:${port}`);
+}
+
+/**
+ * A step's outcome from the values a response told. One without the ARN provides nothing: a step that needs it
+ * then fails naming the missing value, instead of running with a hole in it.
+ */
+export function outcomeOf(entries: Readonly<Record<string, string | undefined>>): StepOutcome {
+  return { outputs: Object.fromEntries(Object.entries(entries).filter((e): e is [string, string] => e[1] !== undefined)) };
 }

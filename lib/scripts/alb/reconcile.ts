@@ -19,8 +19,8 @@ import { awsErrorCode } from '../../util/backoff.js';
 import { forwardsOnlyTo, sameList } from './compare.js';
 import { describeAllListeners, describeNonDefaultRules, describeTags, loadBalancersNamed, targetGroupsNamed } from './observe.js';
 import { toRule } from './observed.js';
-import { albTargetGroupArnKey, listenerArnKey, loadBalancerArnKey, loadBalancerVpcKey, ruleArnKey } from './outputs.js';
-import { ruleConditions, type AlbStep } from './steps.js';
+import { albTargetGroupArnKey, listenerArnKey, loadBalancerArnKey, loadBalancerVpcKey, outcomeOf, ruleArnKey } from './outputs.js';
+import type { AlbStep } from './steps.js';
 
 interface Candidate {
   readonly arn: string;
@@ -45,10 +45,6 @@ function adopt<T extends Candidate>(matches: readonly T[], what: string, io: IoH
   return matches[0];
 }
 
-function withValues(entries: Record<string, string | undefined>): StepOutcome {
-  return { outputs: Object.fromEntries(Object.entries(entries).filter((e): e is [string, string] => e[1] !== undefined)) };
-}
-
 /** What the lost create made, as its outputs; undefined when it made nothing (the create is then repeated). */
 export async function reconcileAlbStep(step: AlbStep, api: Elbv2Api, io: IoHost): Promise<StepOutcome | undefined> {
   switch (step.kind) {
@@ -57,13 +53,13 @@ export async function reconcileAlbStep(step: AlbStep, api: Elbv2Api, io: IoHost)
       const name = input.Name ?? '';
       const named = (await loadBalancersNamed(api, name)).map((lb) => ({ ...lb, arn: lb.LoadBalancerArn }));
       const lb = adopt(await taggedLike(api, named, tagMap(input.Tags)), `load balancer ${name}`, io);
-      return lb && withValues({ [loadBalancerArnKey(name)]: lb.arn, [loadBalancerVpcKey(name)]: lb.VpcId });
+      return lb && outcomeOf({ [loadBalancerArnKey(name)]: lb.arn, [loadBalancerVpcKey(name)]: lb.VpcId });
     }
     case 'create-target-group': {
       const name = step.payload.input.Name ?? '';
       const named = (await targetGroupsNamed(api, name)).map((tg) => ({ ...tg, arn: tg.TargetGroupArn }));
       const tg = adopt(await taggedLike(api, named, tagMap(step.payload.input.Tags)), `target group ${name}`, io);
-      return tg && withValues({ [albTargetGroupArnKey(name)]: tg.arn });
+      return tg && outcomeOf({ [albTargetGroupArnKey(name)]: tg.arn });
     }
     case 'create-listener': {
       const p = step.payload;
@@ -72,7 +68,7 @@ export async function reconcileAlbStep(step: AlbStep, api: Elbv2Api, io: IoHost)
         .map((l) => ({ arn: l.ListenerArn! }));
       const what = `listener ${p.listener.loadBalancer.name}:${p.listener.port}`;
       const listener = adopt(await taggedLike(api, onPort, p.tags), what, io);
-      return listener && withValues({ [listenerArnKey(p.listener.loadBalancer.name, p.listener.port)]: listener.arn });
+      return listener && outcomeOf({ [listenerArnKey(p.listener.loadBalancer.name, p.listener.port)]: listener.arn });
     }
     case 'create-rule': {
       const p = step.payload;
@@ -90,7 +86,7 @@ export async function reconcileAlbStep(step: AlbStep, api: Elbv2Api, io: IoHost)
         );
       const what = `rule ${p.listener.loadBalancer.name}:${p.listener.port} priority ${p.priority}`;
       const rule = adopt(await taggedLike(api, same, p.tags), what, io);
-      return rule && withValues({ [ruleArnKey(p.listener.loadBalancer.name, p.listener.port, p.priority)]: rule.arn });
+      return rule && outcomeOf({ [ruleArnKey(p.listener.loadBalancer.name, p.listener.port, p.priority)]: rule.arn });
     }
     default:
       return undefined;
