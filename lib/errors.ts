@@ -115,24 +115,6 @@ export class AwsApiError extends HakoError {
   }
 }
 
-/**
- * More than one resource answers to a name that should be unique (two load balancers called `hako-web`). Left by
- * an endpoint that does not enforce uniqueness, by two runs racing, or by a create repeated after a lost response.
- * hako stops instead of picking one or creating another, and names every copy.
- */
-export class DuplicateResourcesError extends HakoError {
-  readonly resource: string;
-  readonly ids: readonly string[];
-  constructor(resource: string, ids: readonly string[], options: HakoErrorOptions = {}) {
-    super(`Found ${ids.length} copies of ${resource}: ${ids.join(', ')}`, 'DUPLICATE_RESOURCES', 1, {
-      hint: options.hint ?? 'Keep one (the one in use) and delete the others, then run hako again.',
-      ...(options.cause === undefined ? {} : { cause: options.cause }),
-    });
-    this.resource = resource;
-    this.ids = ids;
-  }
-}
-
 export type DeploymentFailure = 'failed' | 'timed-out' | 'rolled-back';
 
 /** A rollout did not complete. `failure` says whether it failed, timed out, or failed and was rolled back. */
@@ -141,6 +123,27 @@ export class DeploymentError extends HakoError {
   constructor(failure: DeploymentFailure, message: string, options: HakoErrorOptions = {}) {
     super(message, 'DEPLOYMENT', 1, options);
     this.failure = failure;
+  }
+}
+
+/** A resource that exists more than once where there must be one: what it is, and every copy's ARN. */
+export interface DuplicateResource {
+  /** For humans: `load balancer hako-web`, `listener hako-web:80`. */
+  readonly resource: string;
+  readonly arns: readonly string[];
+}
+
+/**
+ * Something hako manages exists more than once under one identity (a load balancer name, a listener port): left by
+ * an emulator that does not refuse duplicates, or by an earlier run that crashed or ran concurrently. hako stops
+ * instead of picking one and adding to the mess; the message names every copy, so the user can delete the extras.
+ */
+export class DuplicateResourcesError extends HakoError {
+  readonly duplicates: readonly DuplicateResource[];
+  constructor(summary: string, duplicates: readonly DuplicateResource[], options: HakoErrorOptions = {}) {
+    const lines = duplicates.map((d) => `  ${d.resource}: ${d.arns.join(', ')}`);
+    super([`${summary}:`, ...lines].join('\n'), 'DUPLICATE_RESOURCES', 1, options);
+    this.duplicates = duplicates;
   }
 }
 

@@ -3,6 +3,10 @@
  * rule, as AWS has), rules and tags, with AWS's error codes for the cases hako meets (not found, duplicate name,
  * priority in use, target group in use). Listeners and rules are paginated two per page so that callers must
  * follow NextMarker; DescribeTags refuses more than 20 ARNs, as AWS does.
+ *
+ * Faults for the executor's rules: `failNext` makes a mutating call answer HTTP 500 either after carrying it out
+ * (the answer was lost) or before; `allowDuplicates` creates a second resource for a name, port or priority that
+ * is taken, as an emulator (moto) does, instead of refusing as AWS does.
  */
 import { ELBV2_MUTATING_METHODS, type Elbv2Api, type elbv2 } from '../../lib/aws/ports.js';
 
@@ -28,6 +32,14 @@ export interface Elbv2Call {
   readonly input: unknown;
 }
 
+/** `lost`: the call takes effect, then its answer is lost (HTTP 500); `refused`: it fails with 500 before acting. */
+export type Elbv2Fault = 'lost' | 'refused';
+
+/** An internal error as the SDK throws it: the executor reads the HTTP status as "outcome unknown". */
+function internalFailure(method: string): Error {
+  return Object.assign(awsError('InternalFailure', `FakeElbv2: ${method} answered HTTP 500`), { $metadata: { httpStatusCode: 500 } });
+}
+
 interface RuleState {
   rule: elbv2.Rule;
   listenerArn: string;
@@ -44,9 +56,35 @@ export class FakeElbv2 implements Elbv2Api {
   readonly tgAttributes = new Map<string, Record<string, string>>();
   /** DeleteTargetGroup answers ResourceInUse this many more times even when nothing uses the group. */
   tgInUseFailures = 0;
+  /** Create a second resource for a taken load balancer / target group name, listener port or rule priority. */
+  allowDuplicates = false;
   private seq = 0;
+  private readonly faults = new Map<string, Elbv2Fault[]>();
 
-  constructor(private readonly options: FakeElbv2Options = {}) {}
+  constructor(private readonly options: FakeElbv2Options = {}) {
+    // Every mutating call goes through its fault queue: refused ones never act, lost ones act and then fail.
+    for (const method of ELBV2_MUTATING_METHODS) {
+      const original = (this[method] as (input: unknown) => Promise<unknown>).bind(this);
+      Object.assign(this, {
+        [method]: async (input: unknown) => {
+          const fault = this.faults.get(method)?.shift();
+          if (fault === 'refused') {
+            this.calls.push({ method, input });
+            throw internalFailure(method);
+          }
+          const out = await original(input);
+          if (fault === 'lost') throw internalFailure(method);
+          return out;
+        },
+      });
+    }
+  }
+
+  /** The next `times` calls of `method` fail with HTTP 500, `lost` after acting or `refused` before. */
+  failNext(method: (typeof ELBV2_MUTATING_METHODS)[number], fault: Elbv2Fault, times = 1): this {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array<Elbv2Fault>(times).fill(fault)]);
+    return this;
+  }
 
   /** Names of the mutating methods called, in order. */
   mutations(): string[] {
@@ -166,7 +204,7 @@ export class FakeElbv2 implements Elbv2Api {
   async createLoadBalancer(input: elbv2.CreateLoadBalancerCommandInput) {
     this.record('createLoadBalancer', input);
     const name = input.Name ?? '';
-    if ([...this.loadBalancers.values()].some((l) => l.LoadBalancerName === name)) {
+    if (!this.allowDuplicates && [...this.loadBalancers.values()].some((l) => l.LoadBalancerName === name)) {
       throw awsError('DuplicateLoadBalancerNameException');
     }
     if (!input.Subnets?.length) throw awsError('ValidationError', 'subnets are required');
@@ -176,6 +214,7 @@ export class FakeElbv2 implements Elbv2Api {
       LoadBalancerArn: arn,
       LoadBalancerName: name,
       DNSName: `${name}-${this.seq}.ap-northeast-1.elb.amazonaws.com`,
+      CreatedTime: new Date(Date.UTC(2024, 0, 1, 0, 0, this.seq)),
       Type: type,
       Scheme: input.Scheme ?? 'internet-facing',
       VpcId: this.options.vpcId ?? 'vpc-fake',
@@ -224,7 +263,7 @@ export class FakeElbv2 implements Elbv2Api {
   async createTargetGroup(input: elbv2.CreateTargetGroupCommandInput) {
     this.record('createTargetGroup', input);
     const name = input.Name ?? '';
-    if ([...this.targetGroups.values()].some((t) => t.TargetGroupName === name)) {
+    if (!this.allowDuplicates && [...this.targetGroups.values()].some((t) => t.TargetGroupName === name)) {
       throw awsError('DuplicateTargetGroupNameException');
     }
     if (!input.VpcId) throw awsError('ValidationError', 'VPC ID must be specified');
@@ -284,7 +323,7 @@ export class FakeElbv2 implements Elbv2Api {
     this.record('createListener', input);
     const lb = this.lbByArn(input.LoadBalancerArn);
     this.checkActions(input.DefaultActions);
-    if ([...this.listeners.values()].some((l) => l.LoadBalancerArn === input.LoadBalancerArn && l.Port === input.Port)) {
+    if (!this.allowDuplicates && [...this.listeners.values()].some((l) => l.LoadBalancerArn === input.LoadBalancerArn && l.Port === input.Port)) {
       throw awsError('DuplicateListenerException');
     }
     if ((input.Protocol === 'HTTPS' || input.Protocol === 'TLS') && !input.Certificates?.length) {
@@ -347,7 +386,7 @@ export class FakeElbv2 implements Elbv2Api {
     const taken = [...this.rules.values()].some(
       (r) => r.listenerArn === input.ListenerArn && r.rule.Priority === String(input.Priority),
     );
-    if (taken) throw awsError('PriorityInUseException', `Priority '${input.Priority}' is currently in use`);
+    if (taken && !this.allowDuplicates) throw awsError('PriorityInUseException', `Priority '${input.Priority}' is currently in use`);
     const arn = this.arn('listener-rule/app', String(input.Priority));
     const rule: elbv2.Rule = {
       RuleArn: arn,

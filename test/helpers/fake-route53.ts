@@ -44,6 +44,10 @@ export class FakeRoute53 implements Route53Api {
   changeStatus: 'PENDING' | 'INSYNC' = 'PENDING';
   /** Page size of ListResourceRecordSets, to exercise pagination. */
   pageSize = 100;
+  /** The next this-many ChangeResourceRecordSets calls take effect, then answer HTTP 500 (the answer was lost). */
+  loseChangeAnswers = 0;
+  /** What a DELETE of a missing record answers: Route 53's code, or moto's. */
+  missingDeleteCode: 'InvalidChangeBatch' | 'InvalidInput' = 'InvalidChangeBatch';
 
   /** Creates a zone with its SOA and NS records, as Route 53 does; returns its bare id. */
   addZone(name: string, id = `Z${String(this.zones.size + 1).padStart(4, '0')}FAKE`): string {
@@ -132,7 +136,7 @@ export class FakeRoute53 implements Route53Api {
       if (change.Action === 'DELETE') {
         const current = next.get(k);
         if (current === undefined || JSON.stringify(contents(current)) !== JSON.stringify(contents(stored))) {
-          throw awsError('InvalidChangeBatch', `Tried to delete resource record set [name='${set.Name}', type='${set.Type}'] but it was not found`);
+          throw awsError(this.missingDeleteCode, `Tried to delete resource record set [name='${set.Name}', type='${set.Type}'] but it was not found`);
         }
         next.delete(k);
       } else if (change.Action === 'CREATE') {
@@ -145,6 +149,10 @@ export class FakeRoute53 implements Route53Api {
     zone.sets.clear();
     for (const [k, v] of next) zone.sets.set(k, v);
     this.changeCounter += 1;
+    if (this.loseChangeAnswers > 0) {
+      this.loseChangeAnswers -= 1;
+      throw Object.assign(awsError('InternalFailure', 'FakeRoute53: answer lost (HTTP 500)'), { $metadata: { httpStatusCode: 500 } });
+    }
     return this.meta({ ChangeInfo: { Id: `/change/C${this.changeCounter}`, Status: this.changeStatus, SubmittedAt: new Date(0) } });
   }
 

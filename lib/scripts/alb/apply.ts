@@ -1,60 +1,32 @@
 /**
- * The applier: executes one planned step. ARNs of resources created earlier in the same apply come from `arns`
- * (filled here as resources are created); a step applied by a fresh instance falls back to looking them up.
+ * The applier: executes one planned step. ARNs of resources created earlier in the same apply arrive resolved: the
+ * planner put refs to those steps' outputs in the payload and the executor filled them in (`known`). A create
+ * returns the outputs it declared, so the steps after it (and the service binding) get the new ARN.
  */
 import type { Elbv2Api, elbv2 } from '../../aws/ports.js';
 import { PluginError } from '../../errors.js';
 import { info, warn, type IoHost } from '../../io/io-host.js';
+import type { StepOutcome } from '../../plan/executor.js';
+import { known } from '../../plan/outputs.js';
 import { awsErrorCode, createBackoff } from '../../util/backoff.js';
 import type { Sleep } from '../../util/sleep.js';
-import { describeAllListeners, findLoadBalancer, findTargetGroup } from './observe.js';
-import { attributeList, tagList, type AlbStep, type ListenerRef, type NamedRef } from './steps.js';
+import { albTargetGroupArnKey, listenerArnKey, loadBalancerArnKey, loadBalancerVpcKey, outcomeOf, ruleArnKey } from './outputs.js';
+import { attributeList, tagList, type AlbStep } from './steps.js';
 
 export interface ApplyDeps {
   readonly api: Elbv2Api;
   readonly io: IoHost;
   readonly sleep: Sleep;
-  /** name → ARN of what this run created: `lb:<name>`, `tg:<name>`, `listener:<lb name>:<port>`, `vpc:<lb name>`. */
-  readonly arns: Map<string, string>;
   /** DeleteTargetGroup attempts while the group is still in use (hako: 30). */
   readonly deleteTargetGroupAttempts?: number;
-}
-
-function missing(what: string): PluginError {
-  return new PluginError('alb', `${what} does not exist (it should have been created earlier in this apply)`);
-}
-
-async function loadBalancerArn(deps: ApplyDeps, ref: NamedRef): Promise<string> {
-  const arn = ref.arn ?? deps.arns.get(`lb:${ref.name}`) ?? (await findLoadBalancer(deps.api, ref.name))?.LoadBalancerArn;
-  if (arn === undefined) throw missing(`load balancer ${ref.name}`);
-  return arn;
-}
-
-async function targetGroupArn(deps: ApplyDeps, ref: NamedRef): Promise<string> {
-  const arn = ref.arn ?? deps.arns.get(`tg:${ref.name}`) ?? (await findTargetGroup(deps.api, ref.name))?.TargetGroupArn;
-  if (arn === undefined) throw missing(`target group ${ref.name}`);
-  return arn;
-}
-
-async function listenerArn(deps: ApplyDeps, ref: ListenerRef): Promise<string> {
-  const known = ref.arn ?? deps.arns.get(`listener:${ref.loadBalancer.name}:${ref.port}`);
-  if (known !== undefined) return known;
-  const listeners = await describeAllListeners(deps.api, await loadBalancerArn(deps, ref.loadBalancer));
-  const arn = listeners.find((l) => l.Port === ref.port)?.ListenerArn;
-  if (arn === undefined) throw missing(`listener on port ${ref.port} of load balancer ${ref.loadBalancer.name}`);
-  return arn;
-}
-
-async function vpcOf(deps: ApplyDeps, ref: NamedRef): Promise<string | undefined> {
-  return deps.arns.get(`vpc:${ref.name}`) ?? (await findLoadBalancer(deps.api, ref.name))?.VpcId;
 }
 
 const forward = (arn: string): elbv2.Action[] => [{ Type: 'forward', TargetGroupArn: arn }];
 
 const show = (v: unknown): string => JSON.stringify(v);
 
-/** Executes one step of this script. `noop` steps do nothing. */
-export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void> {
+/** Executes one step of this script (refs resolved); returns what a create provides. `noop` steps do nothing. */
+export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<StepOutcome | void> {
   const { api, io } = deps;
   switch (step.kind) {
     case 'unchanged':
@@ -63,26 +35,24 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void
       const out = await api.createLoadBalancer(step.payload.input);
       const lb = out.LoadBalancers?.[0];
       const name = step.payload.input.Name ?? '';
-      if (lb?.LoadBalancerArn) deps.arns.set(`lb:${name}`, lb.LoadBalancerArn);
-      if (lb?.VpcId) deps.arns.set(`vpc:${name}`, lb.VpcId);
       const nlb = step.payload.input.Type === 'network' ? '(NLB)' : '';
       info(io, 'alb.load-balancer.created', `Created ELBv2${nlb} ${lb?.DNSName ?? name}`, { arn: lb?.LoadBalancerArn });
-      return;
+      return outcomeOf({ [loadBalancerArnKey(name)]: lb?.LoadBalancerArn, [loadBalancerVpcKey(name)]: lb?.VpcId });
     }
     case 'set-subnets': {
-      const arn = await loadBalancerArn(deps, step.payload.loadBalancer);
+      const arn = known(step.payload.loadBalancer.arn);
       info(io, 'alb.load-balancer.subnets', `Updating ELBv2 subnets to ${show(step.payload.subnets)}`);
       await api.setSubnets({ LoadBalancerArn: arn, Subnets: [...step.payload.subnets] });
       return;
     }
     case 'set-security-groups': {
-      const arn = await loadBalancerArn(deps, step.payload.loadBalancer);
+      const arn = known(step.payload.loadBalancer.arn);
       info(io, 'alb.load-balancer.security-groups', `Updating ELBv2 security groups to ${show(step.payload.securityGroups)}`);
       await api.setSecurityGroups({ LoadBalancerArn: arn, SecurityGroups: [...step.payload.securityGroups] });
       return;
     }
     case 'modify-load-balancer-attributes': {
-      const arn = await loadBalancerArn(deps, step.payload.loadBalancer);
+      const arn = known(step.payload.loadBalancer.arn);
       info(io, 'alb.load-balancer.attributes', `Updating ELBv2 attributes to ${show(step.payload.attributes)}`);
       await api.modifyLoadBalancerAttributes({ LoadBalancerArn: arn, Attributes: attributeList(step.payload.attributes) });
       return;
@@ -93,16 +63,14 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void
       return;
     }
     case 'create-target-group': {
-      const { input, vpcOfLoadBalancer } = step.payload;
-      const vpcId = input.VpcId ?? (vpcOfLoadBalancer ? await vpcOf(deps, vpcOfLoadBalancer) : undefined);
-      const out = await api.createTargetGroup({ ...input, ...(vpcId === undefined ? {} : { VpcId: vpcId }) });
+      const { input, vpcId } = step.payload;
+      const out = await api.createTargetGroup({ ...input, ...(vpcId === undefined ? {} : { VpcId: known(vpcId) }) });
       const arn = out.TargetGroups?.[0]?.TargetGroupArn;
-      if (arn !== undefined) deps.arns.set(`tg:${input.Name ?? ''}`, arn);
       info(io, 'alb.target-group.created', `Created target group ${arn ?? input.Name}`, { arn });
-      return;
+      return outcomeOf({ [albTargetGroupArnKey(input.Name ?? '')]: arn });
     }
     case 'modify-target-group': {
-      const arn = await targetGroupArn(deps, step.payload.targetGroup);
+      const arn = known(step.payload.targetGroup.arn);
       await api.modifyTargetGroup({
         TargetGroupArn: arn,
         ...(step.payload.healthCheckPath === undefined ? {} : { HealthCheckPath: step.payload.healthCheckPath }),
@@ -112,7 +80,7 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void
       return;
     }
     case 'modify-target-group-attributes': {
-      const arn = await targetGroupArn(deps, step.payload.targetGroup);
+      const arn = known(step.payload.targetGroup.arn);
       info(io, 'alb.target-group.attributes', `Updating target group attributes to ${show(step.payload.attributes)}`);
       await api.modifyTargetGroupAttributes({ TargetGroupArn: arn, Attributes: attributeList(step.payload.attributes) });
       return;
@@ -120,18 +88,17 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void
     case 'create-listener': {
       const p = step.payload;
       const out = await api.createListener({
-        LoadBalancerArn: await loadBalancerArn(deps, p.listener.loadBalancer),
+        LoadBalancerArn: known(p.listener.loadBalancer.arn),
         Port: p.listener.port,
         Protocol: p.protocol as elbv2.ProtocolEnum,
         ...(p.sslPolicy === undefined ? {} : { SslPolicy: p.sslPolicy }),
         ...(p.certificateArn === undefined ? {} : { Certificates: [{ CertificateArn: p.certificateArn }] }),
-        DefaultActions: forward(await targetGroupArn(deps, p.targetGroup)),
+        DefaultActions: forward(known(p.targetGroup.arn)),
         Tags: tagList(p.tags),
       });
       const arn = out.Listeners?.[0]?.ListenerArn;
-      if (arn !== undefined) deps.arns.set(`listener:${p.listener.loadBalancer.name}:${p.listener.port}`, arn);
       info(io, 'alb.listener.created', `Created listener ${arn ?? p.listener.port}`, { arn, port: p.listener.port });
-      return;
+      return outcomeOf({ [listenerArnKey(p.listener.loadBalancer.name, p.listener.port)]: arn });
     }
     case 'modify-listener': {
       const p = step.payload;
@@ -140,7 +107,7 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void
         Protocol: p.protocol as elbv2.ProtocolEnum,
         ...(p.sslPolicy === undefined ? {} : { SslPolicy: p.sslPolicy }),
         ...(p.certificateArn === undefined ? {} : { Certificates: [{ CertificateArn: p.certificateArn }] }),
-        DefaultActions: forward(await targetGroupArn(deps, p.targetGroup)),
+        DefaultActions: forward(known(p.targetGroup.arn)),
       });
       info(io, 'alb.listener.modified', `Updated listener ${p.listenerArn} (port ${p.port})`);
       return;
@@ -162,22 +129,22 @@ export async function applyAlbStep(step: AlbStep, deps: ApplyDeps): Promise<void
     case 'create-rule': {
       const p = step.payload;
       const out = await api.createRule({
-        ListenerArn: await listenerArn(deps, p.listener),
+        ListenerArn: known(p.listener.arn),
         Priority: p.priority,
         Conditions: [...p.conditions],
-        Actions: forward(await targetGroupArn(deps, p.targetGroup)),
+        Actions: forward(known(p.targetGroup.arn)),
         Tags: tagList(p.tags),
       });
       const arn = out.Rules?.[0]?.RuleArn;
       info(io, 'alb.rule.created', `Created rule ${arn ?? ''} (port ${p.listener.port}, priority ${p.priority})`, { arn });
-      return;
+      return outcomeOf({ [ruleArnKey(p.listener.loadBalancer.name, p.listener.port, p.priority)]: arn });
     }
     case 'modify-rule': {
       const p = step.payload;
       await api.modifyRule({
         RuleArn: p.ruleArn,
         Conditions: [...p.conditions],
-        Actions: forward(await targetGroupArn(deps, p.targetGroup)),
+        Actions: forward(known(p.targetGroup.arn)),
       });
       info(io, 'alb.rule.modified', `Updated rule ${p.ruleArn} (port ${p.port}, priority ${p.priority})`);
       return;

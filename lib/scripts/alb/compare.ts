@@ -3,7 +3,7 @@
  */
 import { OWNER_TAG } from '../ownership.js';
 import type { AlbSettings, ListenerSettings } from './config.js';
-import type { ObservedAction, ObservedListener, ObservedTargetGroup } from './observe.js';
+import type { ObservedAction, ObservedListener, ObservedTargetGroup } from './observed.js';
 
 export const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);

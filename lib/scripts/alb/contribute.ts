@@ -1,23 +1,21 @@
 /**
  * What the `alb` script adds to the model (pure): the service's binding to the app's target group, and a health
  * check grace period when the definition sets none (ECS requires one with a load balancer; hako's was 0).
+ *
+ * The binding's `target_group_arn` is a ref to the output of this script's target group step (outputs.ts): the
+ * scheduler gets the ARN of the group this script created or found, filled in by the executor, without knowing
+ * the alb script. `target_group_name` stays for display and for schedulers that only need the name.
  */
 import type { AppModel, ScriptContribution } from '../../definition/model.js';
-import { outputRef } from '../../plan/outputs.js';
 import type { AlbSettings } from './config.js';
-
-/** The output key of the app's target group ARN, provided by the target group's step of every alb plan. */
-export function albTargetGroupArnKey(name: string): string {
-  return `alb:target-group:${name}:arn`;
-}
+import { targetGroupArnRef } from './outputs.js';
 
 export function contributeAlb(settings: AlbSettings, model: AppModel): ScriptContribution {
   return {
     load_balancers: [
       {
         target_group_name: settings.targetGroupName,
-        // Provided by this script's target group step: the ECS scheduler only sees the ref, filled in at apply.
-        target_group_arn: outputRef(albTargetGroupArnKey(settings.targetGroupName), `ARN of target group ${settings.targetGroupName}`),
+        target_group_arn: targetGroupArnRef(settings.targetGroupName),
         container_name: settings.containerName,
         container_port: settings.containerPort,
       },

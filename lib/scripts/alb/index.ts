@@ -7,32 +7,30 @@ import type { Elbv2Api } from '../../aws/ports.js';
 import type { AppModel } from '../../definition/model.js';
 import { warn } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
-import { sleep as realSleep, type Sleep } from '../../util/sleep.js';
+import type { Sleep } from '../../util/sleep.js';
 import type { ApplyContext, Script, ScriptContext, ScriptPlugin, StepOutcome } from '../script.js';
 import { applyAlbStep } from './apply.js';
 import { configSchema, resolveSettings, type AlbConfig, type AlbSettings } from './config.js';
-import { albTargetGroupArnKey, contributeAlb, scriptPath } from './contribute.js';
+import { contributeAlb, scriptPath } from './contribute.js';
 import { describeAllListeners, findLoadBalancer, observeAlb } from './observe.js';
 import { planAlbDeploy } from './plan.js';
 import { planAlbRemove } from './plan-remove.js';
+import { isAlbTargetGone, reconcileAlbStep } from './reconcile.js';
 import { ALB_STEP_OWNER, type AlbStep } from './steps.js';
 
 export { configSchema, defaultResourceName, resolveSettings } from './config.js';
 export type { AlbConfig, AlbSettings } from './config.js';
-export { findTargetGroupArn } from './observe.js';
 export { ALB_STEP_OWNER } from './steps.js';
 export type { AlbPayloads, AlbStep, AlbStepKind } from './steps.js';
 
 export interface AlbScriptOptions {
-  /** Waits between DeleteTargetGroup retries. Tests pass virtual time. */
+  /** Waits between DeleteTargetGroup retries; default the apply context's. Tests pass virtual time. */
   readonly sleep?: Sleep;
   readonly deleteTargetGroupAttempts?: number;
 }
 
 /** Builds the script instance; `albScript.create` is this with real time. */
 export function createAlbScript(config: AlbConfig, context: ScriptContext, options: AlbScriptOptions = {}): Script {
-  // ARNs of resources created by this instance's apply, for later steps of the same apply.
-  const arns = new Map<string, string>();
   const settingsFor = (model: AppModel): AlbSettings =>
     resolveSettings(config, context.appId, model.scheduler.network_mode);
   const elbv2 = (): Promise<Elbv2Api> => context.aws().elbv2();
@@ -64,6 +62,7 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
       return plan.steps;
     },
 
+    /** Deletes what this app owns; copies of a name (see duplicates.ts) are all deleted, not refused. */
     async planRemove(model): Promise<Step[]> {
       const settings = settingsFor(model);
       const observed = await observeAlb(await elbv2(), {
@@ -77,19 +76,21 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
 
     async apply(step: Step, applyContext: ApplyContext): Promise<StepOutcome | void> {
       if (step.owner !== ALB_STEP_OWNER) return;
-      await applyAlbStep(step as AlbStep, {
+      const outcome = await applyAlbStep(step as AlbStep, {
         api: await applyContext.aws().elbv2(),
         io: applyContext.io,
-        sleep: options.sleep ?? realSleep,
-        arns,
+        sleep: options.sleep ?? applyContext.sleep,
         ...(options.deleteTargetGroupAttempts === undefined ? {} : { deleteTargetGroupAttempts: options.deleteTargetGroupAttempts }),
       });
-      if (step.kind === 'create-target-group') {
-        const name = (step as AlbStep<'create-target-group'>).payload.input.Name ?? '';
-        const arn = arns.get(`tg:${name}`);
-        if (arn !== undefined) return { outputs: { [albTargetGroupArnKey(name)]: arn } };
-      }
+      return outcome;
     },
+
+    async reconcile(step: Step, applyContext: ApplyContext): Promise<StepOutcome | undefined> {
+      if (step.owner !== ALB_STEP_OWNER) return undefined;
+      return reconcileAlbStep(step as AlbStep, await applyContext.aws().elbv2(), applyContext.io);
+    },
+
+    isGone: (step, error) => step.owner === ALB_STEP_OWNER && isAlbTargetGone(step as AlbStep, error),
 
     async status(model): Promise<string[]> {
       const settings = settingsFor(model);

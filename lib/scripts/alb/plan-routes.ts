@@ -15,7 +15,8 @@ import {
   RELEASED_BY_TAG,
   sameList,
 } from './compare.js';
-import type { ObservedRule } from './observe.js';
+import type { ObservedRule } from './observed.js';
+import { listenerArnKey, listenerArnRef, ruleArnKey } from './outputs.js';
 import type { DeployPlanInput } from './plan.js';
 import { albStep, ruleConditions, unchanged, type AlbStep, type NamedRef } from './steps.js';
 
@@ -63,7 +64,7 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
             ...(d.sslPolicy === undefined ? {} : { sslPolicy: d.sslPolicy }),
             tags: ownedTag,
           },
-          { after: desired },
+          { after: desired, outputs: { [listenerArnKey(s.loadBalancerName, d.port)]: undefined } },
         ),
       );
       return;
@@ -154,12 +155,13 @@ export function planListenersAndRules(input: DeployPlanInput, parts: PlanParts):
     if (!existing) {
       ruleSteps.push(
         albStep('create-rule', 'create', res, `Create rule on port ${r.listenerPort} (priority ${r.priority}) forwarding to ${s.targetGroupName}`, {
-          listener: { loadBalancer: lbRef, port: r.listenerPort, ...(live ? { arn: live.arn } : {}) },
+          // A listener declared but not there yet is created earlier in this plan: its ARN is known after apply.
+          listener: { loadBalancer: lbRef, port: r.listenerPort, arn: live ? live.arn : listenerArnRef(s.loadBalancerName, r.listenerPort) },
           priority: r.priority,
           conditions,
           targetGroup: tgRef,
           tags: ownedTag,
-        }, { after: desired }),
+        }, { after: desired, outputs: { [ruleArnKey(s.loadBalancerName, r.listenerPort, r.priority)]: undefined } }),
       );
       return;
     }

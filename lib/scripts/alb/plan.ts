@@ -5,13 +5,22 @@
  * error that says what to declare instead; every such problem is reported at once.
  */
 import { DefinitionError, type DefinitionIssue } from '../../errors.js';
+import { shown } from '../../plan/outputs.js';
 import { CREATED_BY_TAG, OWNER_TAG } from '../ownership.js';
 import { apiMatcher, diffAttributes, sameList } from './compare.js';
 import type { AlbSettings } from './config.js';
-import { albTargetGroupArnKey } from './contribute.js';
-import type { ObservedAlb } from './observe.js';
+import { albDuplicates, duplicatesError } from './duplicates.js';
+import type { ObservedAlb } from './observed.js';
+import {
+  albTargetGroupArnKey,
+  loadBalancerArnKey,
+  loadBalancerArnRef,
+  loadBalancerVpcKey,
+  loadBalancerVpcRef,
+  targetGroupArnRef,
+} from './outputs.js';
 import { planListenersAndRules } from './plan-routes.js';
-import { albStep, tagList, unchanged, type AlbStep, type NamedRef } from './steps.js';
+import { albStep, tagList, unchanged, withOutputs, type AlbStep, type NamedRef } from './steps.js';
 
 export { forwardsOnlyTo, listenerOwnership } from './compare.js';
 
@@ -33,14 +42,17 @@ export interface AlbPlan {
 }
 
 
-/** Declares on `step` that it provides the app's target group ARN (known now, or only once it is created). */
-function provides(step: AlbStep, arn: string | undefined): void {
-  (step as { outputs?: Record<string, string | undefined> }).outputs = { [albTargetGroupArnKey(step.resource.replace(/^target group /, ''))]: arn };
-}
-
-/** Plans what a deploy changes on the load balancer side. Throws DefinitionError listing every conflict. */
+/**
+ * Plans what a deploy changes on the load balancer side. Throws DuplicateResourcesError when a resource it would
+ * plan on exists more than once, and DefinitionError listing every conflict.
+ *
+ * Every plan provides the target group's ARN (`albTargetGroupArnKey`): its first step declares it, known now when the
+ * group exists, after apply when this plan creates it. The service binding this script contributes refers to it.
+ */
 export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
   const { settings: s, observed, path } = input;
+  const duplicates = albDuplicates(s, observed);
+  if (duplicates.length > 0) throw duplicatesError(s, duplicates);
   const { loadBalancer: lb, targetGroup: tg } = observed;
   const issues: DefinitionIssue[] = [];
   const issue = (p: string, message: string): void => {
@@ -56,7 +68,7 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
 
   // Load balancer.
   const lbRes = `load balancer ${s.loadBalancerName}`;
-  const lbRef: NamedRef = lb ? { name: lb.name, arn: lb.arn } : { name: s.loadBalancerName };
+  const lbRef: NamedRef = lb ? { name: lb.name, arn: lb.arn } : { name: s.loadBalancerName, arn: loadBalancerArnRef(s.loadBalancerName) };
   const lbShape = {
     name: s.loadBalancerName,
     type: s.loadBalancerType,
@@ -88,7 +100,7 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
             Tags: tagList(lbShape.tags),
           },
         },
-        { after: lbShape },
+        { after: lbShape, outputs: { [loadBalancerArnKey(s.loadBalancerName)]: undefined, [loadBalancerVpcKey(s.loadBalancerName)]: undefined } },
       ),
     );
     if (s.loadBalancerAttributes !== undefined) {
@@ -167,7 +179,9 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
 
   // Target group.
   const tgRes = `target group ${s.targetGroupName}`;
-  const tgRef: NamedRef = tg ? { name: tg.name, arn: tg.arn } : { name: s.targetGroupName };
+  const tgRef: NamedRef = tg ? { name: tg.name, arn: tg.arn } : { name: s.targetGroupName, arn: targetGroupArnRef(s.targetGroupName) };
+  const tgArnKey = albTargetGroupArnKey(s.targetGroupName);
+  const tgFirstStep = steps.length;
   const tgShape = {
     name: s.targetGroupName,
     port: 80,
@@ -178,7 +192,8 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
     ...(s.matcher === undefined ? {} : { matcher: s.matcher }),
   };
   if (!tg) {
-    const vpcId = s.vpcId ?? lb?.vpcId;
+    // A load balancer created by this plan tells its VPC only once it exists.
+    const vpcId = s.vpcId ?? (lb ? lb.vpcId : loadBalancerVpcRef(s.loadBalancerName));
     if (vpcId === undefined && lb) issue('vpc_id', `vpc_id is needed to create target group ${s.targetGroupName}`);
     const application = s.loadBalancerType === 'application';
     steps.push(
@@ -192,19 +207,17 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
             Name: s.targetGroupName,
             Port: 80,
             Protocol: application ? 'HTTP' : 'TCP',
-            ...(vpcId === undefined ? {} : { VpcId: vpcId }),
             ...(s.targetType === undefined ? {} : { TargetType: s.targetType as 'ip' }),
             ...(application && s.protocolVersion !== undefined ? { ProtocolVersion: s.protocolVersion } : {}),
             ...(application && s.healthCheckPath !== undefined ? { HealthCheckPath: s.healthCheckPath } : {}),
             ...(application && s.matcher !== undefined ? { Matcher: apiMatcher(s.matcher) } : {}),
             Tags: tagList(ownedTag),
           },
-          ...(vpcId === undefined ? { vpcOfLoadBalancer: lbRef } : {}),
+          ...(vpcId === undefined ? {} : { vpcId }),
         },
-        { after: tgShape },
+        { after: { ...tgShape, ...(vpcId === undefined ? {} : { vpc_id: shown(vpcId) }) }, outputs: { [tgArnKey]: undefined } },
       ),
     );
-    provides(steps.at(-1)!, undefined);
     if (s.targetGroupAttributes !== undefined) {
       steps.push(
         albStep(
@@ -218,7 +231,6 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
       );
     }
   } else {
-    const tgStepsFrom = steps.length;
     const owner = tg.tags[OWNER_TAG];
     if (owner !== undefined && owner !== s.appId) {
       issue('target_group_name', `target group ${tg.name} belongs to app ${owner}; choose another target_group_name`);
@@ -287,7 +299,9 @@ export function planAlbDeploy(input: DeployPlanInput): AlbPlan {
       }
       if (steps.length === before) steps.push(unchanged(tgRes, `Target group ${tg.name} is up to date`, tgShape));
     }
-    if (steps.length > tgStepsFrom) provides(steps[tgStepsFrom]!, tg.arn);
+    // The group exists: its ARN is known now, and its first step provides it to the steps that bind to it.
+    const first = steps[tgFirstStep];
+    if (first !== undefined) steps[tgFirstStep] = withOutputs(first, { [tgArnKey]: tg.arn });
   }
 
   planListenersAndRules(input, { lbRef, tgRef, issue, steps, warnings });

@@ -1,25 +1,27 @@
 /**
  * The steps the `alb` planner emits and their payloads: the contract between the pure planners (plan.ts,
  * plan-remove.ts) and the applier (apply.ts). A resource created earlier in the same apply (a new load balancer,
- * target group or listener) is referred to by name, with `arn` absent; the applier resolves it then.
+ * target group or listener) is referred to by a ref to the output of the step that creates it (outputs.ts); the
+ * executor fills it in before the applier sees the step.
  */
 import type { elbv2 } from '../../aws/ports.js';
+import type { Deferred } from '../../plan/outputs.js';
 import type { OwnedStep, StepAction } from '../../plan/plan.js';
 
 /** `Step.owner` of every step planned here. */
 export const ALB_STEP_OWNER = 'alb';
 
-/** A load balancer or target group: `arn` is absent when an earlier step of the same apply creates it. */
+/** A load balancer or target group: `arn` is a ref when an earlier step of the same apply creates it. */
 export interface NamedRef {
   readonly name: string;
-  readonly arn?: string;
+  readonly arn: Deferred;
 }
 
-/** A listener, possibly created earlier in the same apply (then `arn` is absent). */
+/** A listener, possibly created earlier in the same apply (then `arn` is a ref to that step's output). */
 export interface ListenerRef {
   readonly loadBalancer: NamedRef;
   readonly port: number;
-  readonly arn?: string;
+  readonly arn: Deferred;
 }
 
 export interface AlbPayloads {
@@ -33,9 +35,9 @@ export interface AlbPayloads {
   /** Adds tags: the configured LB tags, or ownership when adopting a resource hako created without tags. */
   'add-tags': { readonly resourceArn: string; readonly resource: string; readonly tags: Readonly<Record<string, string>> };
   'create-target-group': {
-    readonly input: elbv2.CreateTargetGroupCommandInput;
-    /** Set when `input.VpcId` is the VPC of a load balancer created earlier in the same apply. */
-    readonly vpcOfLoadBalancer?: NamedRef;
+    readonly input: Omit<elbv2.CreateTargetGroupCommandInput, 'VpcId'>;
+    /** A ref when it is the VPC of a load balancer created earlier in the same apply. */
+    readonly vpcId?: Deferred;
   };
   'modify-target-group': {
     readonly targetGroup: NamedRef;
@@ -47,7 +49,8 @@ export interface AlbPayloads {
     readonly attributes: Readonly<Record<string, string>>;
   };
   'create-listener': {
-    readonly listener: ListenerRef;
+    /** The listener this step creates: its ARN is this step's output. */
+    readonly listener: Omit<ListenerRef, 'arn'>;
     readonly targetGroup: NamedRef;
     readonly protocol: string;
     readonly certificateArn?: string;
@@ -97,7 +100,7 @@ export function albStep<K extends AlbStepKind>(
   resource: string,
   title: string,
   payload: AlbPayloads[K],
-  shapes: { before?: unknown; after?: unknown } = {},
+  shapes: { before?: unknown; after?: unknown; outputs?: Readonly<Record<string, string | undefined>> } = {},
 ): AlbStep<K> {
   return {
     owner: ALB_STEP_OWNER,
@@ -107,8 +110,14 @@ export function albStep<K extends AlbStepKind>(
     title,
     ...(shapes.before === undefined ? {} : { before: shapes.before }),
     ...(shapes.after === undefined ? {} : { after: shapes.after }),
+    ...(shapes.outputs === undefined ? {} : { outputs: shapes.outputs }),
     payload,
   } as AlbStep<K>;
+}
+
+/** `step` declaring (also) `outputs`: how a planner makes the first step about a resource provide its ARN. */
+export function withOutputs<S extends AlbStep>(step: S, outputs: Readonly<Record<string, string | undefined>>): S {
+  return { ...step, outputs: { ...step.outputs, ...outputs } };
 }
 
 export function unchanged(resource: string, title: string, shape?: unknown): AlbStep<'unchanged'> {

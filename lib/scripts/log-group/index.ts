@@ -8,7 +8,7 @@ import type { AppModel } from '../../definition/model.js';
 import { DefinitionError, PluginError, type DefinitionIssue } from '../../errors.js';
 import { info } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
-import type { ApplyContext, Script, ScriptContext, ScriptPlugin } from '../script.js';
+import type { ApplyContext, Script, ScriptContext, ScriptPlugin, StepOutcome } from '../script.js';
 
 export const LOG_GROUP_TYPE = 'create_aws_cloud_watch_logs_log_group';
 
@@ -146,8 +146,8 @@ class LogGroupScript implements Script {
   }
 
   /** DescribeLogGroups matches by prefix: page until the exact name shows up. */
-  private async observe(target: LogGroupTarget): Promise<ObservedLogGroup> {
-    const logs = await this.context.aws().logs(target.region);
+  private async observe(target: Pick<LogGroupTarget, 'group' | 'region'>, aws = this.context.aws): Promise<ObservedLogGroup> {
+    const logs = await aws().logs(target.region);
     let nextToken: string | undefined;
     do {
       const page = await logs.describeLogGroups({ logGroupNamePrefix: target.group, nextToken });
@@ -186,6 +186,20 @@ class LogGroupScript implements Script {
       default:
         throw new PluginError(LOG_GROUP_TYPE, `Unknown step kind ${step.kind}`);
     }
+  }
+
+  /**
+   * After a CreateLogGroup whose answer was lost: the group exists (and has the retention the step sets, which a
+   * separate call puts) ⇒ the step is done. Otherwise the create is repeated; if the group does exist, its
+   * ResourceAlreadyExistsException is taken as "created" by `apply`, which then sets the retention.
+   */
+  async reconcile(step: Step, context: ApplyContext): Promise<StepOutcome | undefined> {
+    if (step.owner !== LOG_GROUP_TYPE || step.kind !== 'create-log-group') return undefined;
+    const p = step.payload as LogGroupPayload;
+    const observed = await this.observe(p, context.aws);
+    if (!observed.exists) return undefined;
+    if (p.retentionInDays !== undefined && observed.retentionInDays !== p.retentionInDays) return undefined;
+    return {};
   }
 
   private async putRetention(context: ApplyContext, p: LogGroupPayload): Promise<void> {

@@ -66,13 +66,22 @@ export async function applyUpsert(
 /**
  * Sends the planned DELETEs. A record that vanished or changed since the plan makes Route 53 reject the whole
  * batch (InvalidChangeBatch; moto says InvalidInput): then the zone is read again and what is still there is
- * deleted, once.
+ * deleted, once. When nothing is left — a repeated request whose first attempt had worked but lost its answer,
+ * or another remove that got there first — the step is done: what it was to delete is gone.
  */
 export async function applyDelete(payload: DeleteRecordsPayload, route53: Route53Port, options: ApplyOptions): Promise<void> {
   let sets: readonly RecordSet[] = payload.recordSets;
   let out: route53.ChangeResourceRecordSetsCommandOutput | undefined;
   for (let attempt = 0; out === undefined; attempt += 1) {
-    if (sets.length === 0) return;
+    if (sets.length === 0) {
+      if (attempt === 0) return;
+      const names = payload.recordSets.map((s) => ({ name: canonicalName(s.Name ?? ''), type: s.Type ?? '' }));
+      info(options.io, 'route53.records.gone', `DNS records in ${payload.zoneName} were already gone: ${changeNames(names)}`, {
+        hostedZoneId: payload.hostedZoneId,
+        records: names,
+      });
+      return;
+    }
     try {
       out = await route53.changeResourceRecordSets({
         HostedZoneId: payload.hostedZoneId,

@@ -7,8 +7,8 @@ import { HakoError, isHakoError } from '../../errors.js';
 import { info } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
 import type { BackoffOptions } from '../../util/backoff.js';
-import { sleep as realSleep, type Sleep } from '../../util/sleep.js';
-import type { Script, ScriptContext, ScriptPlugin } from '../script.js';
+import type { Sleep } from '../../util/sleep.js';
+import type { ApplyContext, Script, ScriptContext, ScriptPlugin } from '../script.js';
 import { applyDelete, applyUpsert, type ApplyOptions } from './apply.js';
 import { route53ConfigSchema, type Route53Config } from './config.js';
 import { findHostedZone, findLoadBalancer, listRecordSets } from './observe.js';
@@ -45,9 +45,9 @@ export function createRoute53Script(config: Route53Config, context: ScriptContex
     const parsed = route53ConfigSchema.safeParse(raw);
     return parsed.success && JSON.stringify(parsed.data) === JSON.stringify(config);
   };
-  const applyOptions = (io = context.io): ApplyOptions => ({
-    io,
-    sleep: options.sleep ?? realSleep,
+  const applyOptions = (applyContext: ApplyContext): ApplyOptions => ({
+    io: applyContext.io,
+    sleep: options.sleep ?? applyContext.sleep,
     waitTimeoutMs: options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
   });
@@ -105,14 +105,15 @@ export function createRoute53Script(config: Route53Config, context: ScriptContex
       return renderDnsStatus(config, observed.zone, observed.recordSets);
     },
 
+    /** UPSERTs are idempotent, and a DELETE of records already gone ends as done (applyDelete): no reconcile needed. */
     async apply(step: Step, applyContext): Promise<void> {
       if (step.owner !== STEP_OWNER) throw new HakoError(`internal: route53 cannot apply a ${step.owner} step`, 'INTERNAL');
       if (step.action === 'noop') return;
       const route53 = await applyContext.aws().route53();
       if (step.kind === UPSERT_KIND) {
-        await applyUpsert(step.payload as UpsertRecordsPayload, route53, () => applyContext.aws().elbv2(), applyOptions(applyContext.io));
+        await applyUpsert(step.payload as UpsertRecordsPayload, route53, () => applyContext.aws().elbv2(), applyOptions(applyContext));
       } else if (step.kind === DELETE_KIND) {
-        await applyDelete(step.payload as DeleteRecordsPayload, route53, applyOptions(applyContext.io));
+        await applyDelete(step.payload as DeleteRecordsPayload, route53, applyOptions(applyContext));
       } else {
         throw new HakoError(`internal: unknown route53 step kind ${step.kind}`, 'INTERNAL');
       }

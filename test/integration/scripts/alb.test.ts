@@ -4,6 +4,8 @@
  */
 import { expect } from 'chai';
 import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
@@ -14,6 +16,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createAwsClients } from '../../../lib/aws/factory.js';
 import type { Elbv2Api } from '../../../lib/aws/ports.js';
+import { DuplicateResourcesError } from '../../../lib/errors.js';
 import { CREATED_BY_TAG, OWNER_TAG } from '../../../lib/scripts/ownership.js';
 import { deploy, kinds, remove } from '../../unit/scripts/alb/alb-driver.js';
 import { createSecurityGroup, defaultNetwork, motoClientConfig } from '../harness/aws.js';
@@ -137,6 +140,44 @@ describe('integration: alb script', () => {
     expect([...(await targetGroups()).keys()]).to.deep.equal(['hako-nodejs']);
 
     await remove(api, 'nodejs', nodejsRouted);
+    expect(await loadBalancers()).to.deep.equal([]);
+    expect((await targetGroups()).size).to.equal(0);
+  });
+
+  it("notices the copies moto makes for a repeated create: deploy names them all, remove deletes this app's", async () => {
+    // moto, unlike AWS, makes a second load balancer of a name and a second listener on a port (a lost answer
+    // retried blindly, or two deploys at once): what the app's first run would have left behind.
+    const first = await deploy(api, 'nodejs', nodejs, { networkMode: 'awsvpc' });
+    const lbArn = (await loadBalancers())[0]!.LoadBalancerArn!;
+    const tgArn = (await targetGroups()).get('hako-nodejs')!;
+    await client.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lbArn,
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+        Tags: [{ Key: OWNER_TAG, Value: 'nodejs' }],
+      }),
+    );
+    const { subnets, security_groups } = nodejs as { subnets: string[]; security_groups: string[] };
+    const copy = await client.send(
+      new CreateLoadBalancerCommand({ Name: LB, Subnets: subnets, SecurityGroups: security_groups, Tags: [{ Key: CREATED_BY_TAG, Value: 'nodejs' }] }),
+    );
+    expect(kinds(first.steps)).to.deep.equal(['create-load-balancer', 'create-target-group', 'create-listener']);
+    expect((await loadBalancers()).filter((l) => l.LoadBalancerName === LB)).to.have.length(2);
+
+    let refused: unknown;
+    try {
+      await deploy(api, 'nodejs', nodejs, { networkMode: 'awsvpc', planOnly: true });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).to.be.instanceOf(DuplicateResourcesError);
+    const resources = (refused as DuplicateResourcesError).duplicates.map((d) => d.resource);
+    expect(resources).to.deep.equal([`load balancer ${LB}`, `listener ${LB}:80`]);
+    expect((refused as Error).message).to.contain(lbArn).and.contain(copy.LoadBalancers![0]!.LoadBalancerArn!);
+
+    await remove(api, 'nodejs', nodejs);
     expect(await loadBalancers()).to.deep.equal([]);
     expect((await targetGroups()).size).to.equal(0);
   });

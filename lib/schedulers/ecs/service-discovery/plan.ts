@@ -116,10 +116,10 @@ export async function findSdService(
   // Cloud Map keeps names unique per namespace, but an endpoint that does not (or a lost create repeated by an
   // older client) can leave two: creating or picking one more would only add to the mess.
   if (matches.length > 1) {
-    throw new DuplicateResourcesError(
-      `service discovery service ${name} in namespace ${namespaceId}`,
-      matches.map((m) => m.Arn ?? m.Id ?? '?'),
-    );
+    const resource = `service discovery service ${name} in namespace ${namespaceId}`;
+    throw new DuplicateResourcesError(`Found ${matches.length} copies of ${resource}`, [{ resource, arns: matches.map((m) => m.Arn ?? m.Id ?? '?') }], {
+      hint: 'Keep the one the ECS service registers into (`hako status` lists it), delete the others (aws servicediscovery delete-service --id …), then run hako again.',
+    });
   }
   return matches[0];
 }

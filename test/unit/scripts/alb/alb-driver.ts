@@ -1,11 +1,13 @@
 /**
  * Drives the alb script as the core would (contribute → plan → apply, or planRemove → apply) against any
- * Elbv2Api, with a recording IoHost and virtual time.
+ * Elbv2Api, with a recording IoHost and virtual time. Steps are applied through the one executor, so refs to
+ * earlier steps' outputs resolve and its fault rules (reconcile, gone deletes) apply as in a real run.
  */
 import type { AwsClients, Elbv2Api } from '../../../../lib/aws/ports.js';
 import { awsClientsFromPorts } from '../../../../lib/aws/static-clients.js';
 import type { AppModel, AppModelData, ContainerModel } from '../../../../lib/definition/model.js';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
+import { Execution, StepFailedError, type ExecutionOptions, type StepApplier } from '../../../../lib/plan/executor.js';
 import type { Step } from '../../../../lib/plan/plan.js';
 import { configSchema, createAlbScript } from '../../../../lib/scripts/alb/index.js';
 import type { Script } from '../../../../lib/scripts/script.js';
@@ -50,12 +52,18 @@ export interface Run {
   io: RecordingIoHost;
   time: VirtualTime;
   script: Script;
+  /** The apply's executor (absent for plan-only runs): its journal and the outputs the steps provided. */
+  execution?: Execution;
+  /** The model with the script's contribution (the service's target group binding). */
+  model: AppModel;
 }
 
 export interface DriverOptions extends ModelOptions {
   deleteTargetGroupAttempts?: number;
   /** Stop after planning (a dry run). */
   planOnly?: boolean;
+  /** Executor settings (attempts, backoff). */
+  execution?: Pick<ExecutionOptions, 'attempts' | 'backoff'>;
 }
 
 function setup(api: Elbv2Api, appId: string, config: Record<string, unknown>, options: DriverOptions) {
@@ -70,23 +78,62 @@ function setup(api: Elbv2Api, appId: string, config: Record<string, unknown>, op
       ...(options.deleteTargetGroupAttempts === undefined ? {} : { deleteTargetGroupAttempts: options.deleteTargetGroupAttempts }),
     },
   );
-  return { io, time, aws, script, model: makeModel(appId, config, options) };
+  const base = makeModel(appId, config, options);
+  // The model as the core hands it to planners: with this script's contribution (the binding and its ref).
+  const contribution = script.contribute!(base);
+  const model: AppModel = { ...base, load_balancers: [...base.load_balancers, ...(contribution.load_balancers ?? [])] };
+  return { io, time, aws, script, model };
 }
 
-/** Plans a deploy and, unless `planOnly`, applies every step in order. */
+/** The script's part in the executor's rules, as the core hands it over. */
+function applier(script: Script): StepApplier {
+  return {
+    apply: (step, context) => script.apply!(step, context),
+    ...(script.reconcile ? { reconcile: script.reconcile.bind(script) } : {}),
+    ...(script.isGone ? { isGone: script.isGone.bind(script) } : {}),
+  };
+}
+
+function execution(setupResult: ReturnType<typeof setup>, options: DriverOptions, keepGoing: boolean): Execution {
+  const { io, aws, script, time } = setupResult;
+  return new Execution({
+    context: applyContext({ io, aws, sleep: time.sleep, clock: time.clock }),
+    applierFor: () => applier(script),
+    keepGoing,
+    ...options.execution,
+  });
+}
+
+/** A failed step ends the run with the step's own error, as the user would see it. */
+function rethrowFailure(e: unknown): never {
+  throw e instanceof StepFailedError ? e.entry.error : e;
+}
+
+/** Plans a deploy and, unless `planOnly`, applies every step in order through the executor. */
 export async function deploy(api: Elbv2Api, appId: string, config: Record<string, unknown>, options: DriverOptions = {}): Promise<Run> {
-  const { io, time, aws, script, model } = setup(api, appId, config, options);
+  const set = setup(api, appId, config, options);
+  const { io, time, script, model } = set;
   const steps = await script.plan!(model, { forOneshot: false });
-  if (!options.planOnly) for (const step of steps) await script.apply!(step, applyContext({ io, aws }));
-  return { steps, io, time, script };
+  if (options.planOnly) return { steps, io, time, script, model };
+  const run = execution(set, options, false);
+  await run.run(steps).catch(rethrowFailure);
+  return { steps, io, time, script, model, execution: run };
 }
 
-/** Plans a remove and, unless `planOnly`, applies every step in order. */
+/**
+ * Plans a remove and, unless `planOnly`, applies every step through the executor, going on past failures as remove
+ * does; then the first failure, if any, is thrown.
+ */
 export async function remove(api: Elbv2Api, appId: string, config: Record<string, unknown>, options: DriverOptions = {}): Promise<Run> {
-  const { io, time, aws, script, model } = setup(api, appId, config, options);
+  const set = setup(api, appId, config, options);
+  const { io, time, script, model } = set;
   const steps = await script.planRemove!(model);
-  if (!options.planOnly) for (const step of steps) await script.apply!(step, applyContext({ io, aws }));
-  return { steps, io, time, script };
+  if (options.planOnly) return { steps, io, time, script, model };
+  const run = execution(set, options, true);
+  await run.run(steps);
+  const failed = run.journal.find((e) => e.status === 'failed');
+  if (failed) throw failed.error;
+  return { steps, io, time, script, model, execution: run };
 }
 
 export function kinds(steps: readonly Step[]): string[] {

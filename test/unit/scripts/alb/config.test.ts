@@ -1,8 +1,4 @@
 import { expect } from 'chai';
-import { outputRef } from '../../../../lib/plan/outputs.js';
-
-/** The binding's ARN: the output of the script's own target group step, filled in at apply time. */
-const tgRef = outputRef('alb:target-group:hako-web:arn', 'ARN of target group hako-web');
 import { z } from 'zod';
 import { albScript, configSchema, defaultResourceName, resolveSettings } from '../../../../lib/scripts/alb/index.js';
 import { makeModel } from './alb-driver.js';
@@ -97,7 +93,14 @@ describe('alb contribute', () => {
     const config = { container_name: 'app', container_port: 3000 };
     const script = albScript.create(configSchema.parse(config), context);
     expect(script.contribute!(makeModel('web', config))).to.deep.equal({
-      load_balancers: [{ target_group_name: 'hako-web', target_group_arn: tgRef, container_name: 'app', container_port: 3000 }],
+      load_balancers: [
+        {
+          target_group_name: 'hako-web',
+          target_group_arn: { $output: 'alb:target-group:hako-web:arn', describe: 'ARN of target group hako-web' },
+          container_name: 'app',
+          container_port: 3000,
+        },
+      ],
       health_check_grace_period_seconds: 0,
     });
     const kept = script.contribute!(makeModel('web', config, { healthCheckGracePeriodSeconds: 60 }));
@@ -107,6 +110,13 @@ describe('alb contribute', () => {
   it('returns the binding even when the container is missing (the plan reports it)', () => {
     const script = albScript.create(configSchema.parse({}), context);
     const c = script.contribute!(makeModel('web', {}, { containers: ['app'] }));
-    expect(c.load_balancers).to.deep.equal([{ target_group_name: 'hako-web', target_group_arn: tgRef, container_name: 'front', container_port: 80 }]);
+    expect(c.load_balancers).to.deep.equal([
+      {
+        target_group_name: 'hako-web',
+        target_group_arn: { $output: 'alb:target-group:hako-web:arn', describe: 'ARN of target group hako-web' },
+        container_name: 'front',
+        container_port: 80,
+      },
+    ]);
   });
 });

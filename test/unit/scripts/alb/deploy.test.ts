@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { DefinitionError } from '../../../../lib/errors.js';
-import { findTargetGroupArn } from '../../../../lib/scripts/alb/index.js';
 import { CREATED_BY_TAG, OWNER_TAG } from '../../../../lib/scripts/ownership.js';
 import { FakeElbv2 } from '../../../helpers/fake-elbv2.js';
 import { deploy, kinds, statusOf } from './alb-driver.js';
@@ -32,7 +31,8 @@ function forwardTarget(actions: readonly { TargetGroupArn?: string }[] | undefin
 describe('alb deploy', () => {
   it('creates the load balancer, target group and listener, tagged for the app, with hako phrases', async () => {
     const fake = new FakeElbv2();
-    const { steps, io } = await deploy(fake, 'web', web, { networkMode: 'awsvpc' });
+    const first = await deploy(fake, 'web', web, { networkMode: 'awsvpc' });
+    const { steps, io } = first;
     expect(kinds(steps)).to.deep.equal(['create-load-balancer', 'create-target-group', 'create-listener']);
 
     const [lb] = [...fake.loadBalancers.values()];
@@ -50,8 +50,8 @@ describe('alb deploy', () => {
     expect(io.lines).to.include(`Created ELBv2 ${lb!.DNSName}`);
     expect(io.lines).to.include(`Created target group ${tgArn}`);
     expect(io.lines).to.include(`Created listener ${listener!.ListenerArn}`);
-    expect(await findTargetGroupArn(fake, 'hako-web')).to.equal(tgArn);
-    expect(await findTargetGroupArn(fake, 'nope')).to.equal(undefined);
+    // What the service binds to: the target group step's output, handed on by the executor.
+    expect(first.execution?.outputs.get('alb:target-group:hako-web:arn')).to.equal(tgArn);
   });
 
   it('plans only noop steps, with no mutating call, once applied', async () => {

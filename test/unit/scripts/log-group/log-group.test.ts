@@ -11,6 +11,8 @@ import {
   logGroupTargets,
   type LogGroupConfig,
 } from '../../../../lib/scripts/log-group/index.js';
+import { Execution } from '../../../../lib/plan/executor.js';
+import { createVirtualTime } from '../../../../lib/util/sleep.js';
 import { applyContext } from '../../../helpers/apply-context.js';
 
 
@@ -41,6 +43,8 @@ interface Group {
 /** Log groups per region in memory; DescribeLogGroups pages by `pageSize` like the API's prefix search. */
 class FakeLogs implements LogsApi {
   readonly calls: { method: string; input: unknown }[] = [];
+  /** The next this-many CreateLogGroup calls take effect, then answer HTTP 500 (the answer was lost). */
+  lostCreateAnswers = 0;
   constructor(
     readonly groups: Group[] = [],
     private readonly pageSize = 50,
@@ -68,6 +72,10 @@ class FakeLogs implements LogsApi {
       throw e;
     }
     this.groups.push({ name: input.logGroupName! });
+    if (this.lostCreateAnswers > 0) {
+      this.lostCreateAnswers -= 1;
+      throw Object.assign(new Error('FakeLogs: answer lost'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    }
     return { $metadata: {} };
   }
   async putRetentionPolicy(input: logs.PutRetentionPolicyCommandInput): Promise<logs.PutRetentionPolicyCommandOutput> {
@@ -277,5 +285,38 @@ describe('create_aws_cloud_watch_logs_log_group script', () => {
       const { steps } = await planAndApply({}, model([container('app'), container('front')]));
       expect(steps).to.deep.equal([]);
     });
+  });
+});
+
+describe('create_aws_cloud_watch_logs_log_group script under the executor', () => {
+  async function run(fake: FakeLogs, config: Partial<LogGroupConfig> = {}) {
+    const io = new RecordingIoHost();
+    const time = createVirtualTime();
+    const aws = clients({ 'ap-northeast-1': fake });
+    const s = script({ 'ap-northeast-1': fake }, config, io);
+    const steps = await s.plan!(SPEC_MODEL, { forOneshot: false });
+    const execution = new Execution({
+      context: applyContext({ io, aws, sleep: time.sleep, clock: time.clock }),
+      applierFor: () => ({ apply: (step, c) => s.apply!(step, c), reconcile: (step, c) => s.reconcile!(step, c) }),
+    });
+    await execution.run(steps);
+    return execution;
+  }
+
+  it('adopts the group a CreateLogGroup whose answer was lost created', async () => {
+    const fake = new FakeLogs();
+    fake.lostCreateAnswers = 1;
+    const execution = await run(fake);
+    expect(execution.journal.map((e) => `${e.status}:${e.attempts}`)).to.deep.equal(['adopted:1']);
+    expect(fake.methods().filter((m) => m === 'createLogGroup')).to.have.length(1);
+    expect(fake.groups).to.deep.equal([{ name: 'group' }]);
+  });
+
+  it('repeats the create when the lost call made the group but the retention is still to set; AlreadyExists then counts as created', async () => {
+    const fake = new FakeLogs();
+    fake.lostCreateAnswers = 1;
+    const execution = await run(fake, { retention_in_days: 30 });
+    expect(execution.journal.map((e) => `${e.status}:${e.attempts}`)).to.deep.equal(['applied:2']);
+    expect(fake.groups).to.deep.equal([{ name: 'group', retentionInDays: 30 }]);
   });
 });
