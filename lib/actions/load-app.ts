@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { AwsClients } from '../aws/ports.js';
 import { evaluateDefinition, type EvaluatedDefinition, type ProviderMode } from '../definition/evaluate.js';
+import { loadEnvironment } from '../definition/environment.js';
 import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { normaliseDefinition } from '../definition/normalise.js';
@@ -27,6 +28,13 @@ export interface DefinitionSource {
   readonly strict?: boolean;
   /** Env provider plugin modules for `std.native('provide.<type>')` (`--plugin`, `HAKO_PLUGINS`). */
   readonly plugins?: readonly string[];
+  /**
+   * The real environment the definition sees (the `env` provider, `std.native('env')`); `process.env` when
+   * absent. It is read, never written: `envFiles` are laid over a copy.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `--envfile`: dotenv files laid over `env` in order, later ones winning (relative to the working directory). */
+  readonly envFiles?: readonly string[];
 }
 
 export interface LoadOptions extends DefinitionSource {
@@ -64,6 +72,7 @@ export interface EvaluatedSource {
 export async function evaluateSource(
   options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'>,
 ): Promise<EvaluatedSource> {
+  const environment = await loadEnvironment(options.env ?? process.env, options.envFiles ?? []);
   const extraProviders = await loadProviderPlugins(options.plugins ?? [], process.cwd());
   const providers = new ProviderRegistry([...builtinProviders(), ...extraProviders]);
   // rootPath is known only after evaluation resolved the file; providers are created lazily, so a getter works.
@@ -74,6 +83,7 @@ export async function evaluateSource(
     },
     aws: options.aws,
     io: options.io,
+    env: environment,
   };
   const evaluated = await evaluateDefinition({
     file: options.file,

@@ -19,6 +19,7 @@ export interface DefinitionArgs extends GlobalArgs {
   'ext-code'?: string | string[];
   strict?: boolean;
   plugin?: string | string[];
+  envfile?: string | string[];
 }
 
 /** A repeatable option's values as a list. */
@@ -26,7 +27,7 @@ export function many(value: string | readonly string[] | undefined): string[] {
   return value === undefined ? [] : ([] as string[]).concat(value);
 }
 
-/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin) to a command. */
+/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin, --envfile) to a command. */
 export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
   return y
     .positional('file', { type: 'string', describe: 'Application definition (.jsonnet, .json, .yml, .yaml)', demandOption: true })
@@ -34,7 +35,8 @@ export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
     .option('ext-str', { type: 'string', describe: 'Jsonnet external variable as a string: KEY=VALUE (repeatable)' })
     .option('ext-code', { type: 'string', describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
     .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
-    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' }) as Argv<
+    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' })
+    .option('envfile', { type: 'string', describe: 'Load KEY=value lines into the environment the definition sees (repeatable; later files win)' }) as Argv<
     T & DefinitionArgs
   >;
 }
@@ -62,6 +64,8 @@ export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = 
     extCode: parseKeyValues(args['ext-code'], '--ext-code'),
     strict: args.strict ?? false,
     plugins: [...fromEnv, ...many(args.plugin)],
+    env,
+    envFiles: many(args.envfile),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { PluginRegistration } from '../plugin.js';
 import type { AwsClients } from '../aws/ports.js';
 import type { IoHost } from '../io/io-host.js';
+import type { Environment } from '../definition/environment.js';
 
 export interface EnvProvider {
   /** Values for the names this provider knows; unknown names are simply absent from the result. */
@@ -22,6 +23,11 @@ export interface ProviderContext {
   /** Lazily built AWS ports (for ssm / secretsmanager providers). Calling nothing here loads no SDK code. */
   readonly aws: () => AwsClients;
   readonly io: IoHost;
+  /**
+   * The environment this definition is evaluated in: the real environment with `--envfile` files laid over it
+   * (lib/definition/environment.ts). Providers read this, never `process.env`, so each app sees its own.
+   */
+  readonly env: Environment;
 }
 
 /** `config` is the provider's options: the Jsonnet options object or the `$providers` entry minus `type`. */

@@ -60,6 +60,39 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
     );
   }
 
+  // ecspresso's names and meanings (kayac/go-config): `env` falls back to the default when the variable is unset
+  // or empty, `must_env` fails only when it is unset. They read the run's environment (real env + --envfile), and
+  // their values are configuration like --ext-str: resolved in every mode and printed. Secrets belong in
+  // `provide.env`, whose values show-definition keeps as placeholders and plans mask.
+  const native = (name: string, fn: (...args: unknown[]) => unknown, ...params: string[]): void => {
+    vm.nativeCallback(
+      name,
+      (...args: unknown[]) => {
+        try {
+          return fn(...args);
+        } catch (e) {
+          nativeError = e instanceof Error ? e : new Error(String(e));
+          throw new Error(nativeError.message);
+        }
+      },
+      ...params,
+    );
+  };
+  native('env', (name, fallback) => lookupEnv(options, 'env', name) || fallback, 'name', 'default');
+  native(
+    'must_env',
+    (name) => {
+      const value = lookupEnv(options, 'must_env', name);
+      if (value === undefined) {
+        throw new ProviderError('env', `must_env: environment variable ${String(name)} is not set`, {
+          hint: 'Set it in the environment, or load it from a file with --envfile FILE.',
+        });
+      }
+      return value;
+    },
+    'name',
+  );
+
   let output: string;
   try {
     output = await vm.evaluateFile(options.file);
@@ -81,6 +114,14 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
     });
   }
   return JSON.parse(output) as unknown;
+}
+
+function lookupEnv(options: JsonnetEvaluationOptions, fn: string, name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') {
+    throw new ProviderError('env', `${fn}: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+  const env = options.context.env;
+  return Object.hasOwn(env, name) ? env[name] : undefined;
 }
 
 async function provide(type: string, rawOptions: unknown, name: unknown, options: JsonnetEvaluationOptions): Promise<string> {
