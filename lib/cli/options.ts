@@ -20,6 +20,7 @@ export interface DefinitionArgs extends GlobalArgs {
   strict?: boolean;
   plugin?: string | string[];
   envfile?: string | string[];
+  tfstate?: string | string[];
 }
 
 /** A repeatable option's values as a list. */
@@ -27,7 +28,7 @@ export function many(value: string | readonly string[] | undefined): string[] {
   return value === undefined ? [] : ([] as string[]).concat(value);
 }
 
-/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin, --envfile) to a command. */
+/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin, --envfile, --tfstate) to a command. */
 export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
   return y
     .positional('file', { type: 'string', describe: 'Application definition (.jsonnet, .json, .yml, .yaml)', demandOption: true })
@@ -36,9 +37,15 @@ export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
     .option('ext-code', { type: 'string', describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
     .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
     .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' })
-    .option('envfile', { type: 'string', describe: 'Load KEY=value lines into the environment the definition sees (repeatable; later files win)' }) as Argv<
+    .option('envfile', { type: 'string', describe: 'Load KEY=value lines into the environment the definition sees (repeatable; later files win)' })
+    .option('tfstate', { type: 'string', describe: "Terraform state for std.native('tfstate'): a path or s3://bucket/key (also HAKO_TFSTATE)" }) as Argv<
     T & DefinitionArgs
   >;
+}
+
+/** A single-valued option given twice keeps its last value, as yargs does for declared scalars. */
+function lastOf(value: string | readonly string[]): string {
+  return typeof value === 'string' ? value : value[value.length - 1] ?? '';
 }
 
 /** Splits `K=V` items; a missing `=` is a usage error naming the flag. */
@@ -66,6 +73,7 @@ export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = 
     plugins: [...fromEnv, ...many(args.plugin)],
     env,
     envFiles: many(args.envfile),
+    ...(args.tfstate === undefined ? {} : { tfstate: lastOf(args.tfstate) }),
   };
 }
 

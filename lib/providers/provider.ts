@@ -15,6 +15,16 @@ export interface EnvProvider {
    * cannot list keys; validation then stops at this provider, as in hako.
    */
   askKeys?(names: readonly string[]): Promise<string[]>;
+  /**
+   * For providers of configuration (`values: 'configuration'`): the subset of `names` whose values are secrets
+   * after all, such as Terraform outputs marked `sensitive`. Those are handled like every secret provider's values.
+   */
+  askSensitive?(names: readonly string[]): Promise<string[]>;
+  /**
+   * Why `name` has no value, for the error the definition gets (the tfstate provider names the missing part of the
+   * address and the closest ones that exist). Absent: a generic "Could not lookup" message.
+   */
+  explainMissing?(name: string): Promise<{ message: string; hint?: string }>;
 }
 
 export interface ProviderContext {
@@ -31,4 +41,14 @@ export interface ProviderContext {
 }
 
 /** `config` is the provider's options: the Jsonnet options object or the `$providers` entry minus `type`. */
-export type ProviderPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, EnvProvider, ProviderContext>;
+export type ProviderPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, EnvProvider, ProviderContext> & {
+  /**
+   * What the provider's values are.
+   * - 'secrets' (the default): read only when a command needs the values (show-definition --expand, diff, deploy,
+   *   oneshot), `${NAME}` placeholders otherwise, and masked in every rendered plan.
+   * - 'configuration' (tfstate): values that describe infrastructure, not secrets — a cluster name or a subnet id
+   *   from them shapes what even `status` or `remove` act on. Jsonnet's `provide.<type>` reads them in every mode
+   *   and plans print them, except the names the instance's `askSensitive` reports, which are handled as secrets.
+   */
+  readonly values?: 'secrets' | 'configuration';
+};
