@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { AwsClients } from '../aws/ports.js';
 import { evaluateDefinition, type EvaluatedDefinition, type ProviderMode } from '../definition/evaluate.js';
+import { loadEnvironment, type Environment } from '../definition/environment.js';
 import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { normaliseDefinition } from '../definition/normalise.js';
@@ -14,6 +15,7 @@ import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerE
 import { builtinProviders } from '../providers/builtins.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
+import { absoluteStateUrl } from '../providers/tfstate/location.js';
 import type { SchedulerPlugin } from '../schedulers/scheduler.js';
 import type { ScriptPlugin } from '../scripts/script.js';
 
@@ -27,6 +29,18 @@ export interface DefinitionSource {
   readonly strict?: boolean;
   /** Env provider plugin modules for `std.native('provide.<type>')` (`--plugin`, `HAKO_PLUGINS`). */
   readonly plugins?: readonly string[];
+  /**
+   * The real environment the definition sees (the `env` provider, `std.native('env')`); `process.env` when
+   * absent. It is read, never written: `envFiles` are laid over a copy.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `--envfile`: dotenv files laid over `env` in order, later ones winning (relative to the working directory). */
+  readonly envFiles?: readonly string[];
+  /**
+   * `--tfstate`: the Terraform state `std.native('tfstate')(ADDRESS)` reads (a path relative to the working
+   * directory, or s3://bucket/key). Absent: `HAKO_TFSTATE` from the environment above (env files included).
+   */
+  readonly tfstate?: string;
 }
 
 export interface LoadOptions extends DefinitionSource {
@@ -64,6 +78,7 @@ export interface EvaluatedSource {
 export async function evaluateSource(
   options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'>,
 ): Promise<EvaluatedSource> {
+  const environment = await loadEnvironment(options.env ?? process.env, options.envFiles ?? []);
   const extraProviders = await loadProviderPlugins(options.plugins ?? [], process.cwd());
   const providers = new ProviderRegistry([...builtinProviders(), ...extraProviders]);
   // rootPath is known only after evaluation resolved the file; providers are created lazily, so a getter works.
@@ -74,6 +89,7 @@ export async function evaluateSource(
     },
     aws: options.aws,
     io: options.io,
+    env: environment,
   };
   const evaluated = await evaluateDefinition({
     file: options.file,
@@ -83,9 +99,20 @@ export async function evaluateSource(
     providerMode: options.providerMode,
     providers,
     context: providerContext,
+    tfstate: stateLocation(options.tfstate, environment),
   });
   rootPath = evaluated.rootPath;
   return { evaluated, providers, providerContext };
+}
+
+/**
+ * Where `std.native('tfstate')` reads: given once per run from outside the definition (a definition key would be
+ * known only after the evaluation that needs it). The flag wins over the variable; an env file may set the variable,
+ * so one `--envfile prod.env` can choose both the values and the state of an environment.
+ */
+function stateLocation(flag: string | undefined, environment: Environment): string | undefined {
+  const url = flag ?? (Object.hasOwn(environment, 'HAKO_TFSTATE') ? environment.HAKO_TFSTATE : undefined);
+  return url === undefined || url === '' ? undefined : absoluteStateUrl(url, process.cwd());
 }
 
 export async function loadApp(options: LoadOptions): Promise<LoadedApp> {

@@ -19,6 +19,8 @@ export interface DefinitionArgs extends GlobalArgs {
   'ext-code'?: string | string[];
   strict?: boolean;
   plugin?: string | string[];
+  envfile?: string | string[];
+  tfstate?: string | string[];
 }
 
 /** A repeatable option's values as a list. */
@@ -26,7 +28,7 @@ export function many(value: string | readonly string[] | undefined): string[] {
   return value === undefined ? [] : ([] as string[]).concat(value);
 }
 
-/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin) to a command. */
+/** Adds FILE and the evaluation options (-J, --ext-str, --ext-code, --strict, --plugin, --envfile, --tfstate) to a command. */
 export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
   return y
     .positional('file', { type: 'string', describe: 'Application definition (.jsonnet, .json, .yml, .yaml)', demandOption: true })
@@ -34,9 +36,16 @@ export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
     .option('ext-str', { type: 'string', describe: 'Jsonnet external variable as a string: KEY=VALUE (repeatable)' })
     .option('ext-code', { type: 'string', describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
     .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
-    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' }) as Argv<
+    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' })
+    .option('envfile', { type: 'string', describe: 'Load KEY=value lines into the environment the definition sees (repeatable; later files win)' })
+    .option('tfstate', { type: 'string', describe: "Terraform state for std.native('tfstate'): a path or s3://bucket/key (also HAKO_TFSTATE)" }) as Argv<
     T & DefinitionArgs
   >;
+}
+
+/** A single-valued option given twice keeps its last value, as yargs does for declared scalars. */
+function lastOf(value: string | readonly string[]): string {
+  return typeof value === 'string' ? value : value[value.length - 1] ?? '';
 }
 
 /** Splits `K=V` items; a missing `=` is a usage error naming the flag. */
@@ -62,6 +71,9 @@ export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = 
     extCode: parseKeyValues(args['ext-code'], '--ext-code'),
     strict: args.strict ?? false,
     plugins: [...fromEnv, ...many(args.plugin)],
+    env,
+    envFiles: many(args.envfile),
+    ...(args.tfstate === undefined ? {} : { tfstate: lastOf(args.tfstate) }),
   };
 }
 

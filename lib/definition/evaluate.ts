@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   providers: ProviderRegistry;
   /** Its `rootPath` is replaced by the definition file's directory for the native functions. */
   context: ProviderContext;
+  /** The Terraform state `std.native('tfstate')` reads: an absolute path or an s3:// URL. */
+  tfstate?: string;
 }
 
 export interface EvaluatedDefinition {

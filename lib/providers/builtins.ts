@@ -7,8 +7,9 @@ import { yamlProvider } from './yaml.js';
 import { envProvider } from './env.js';
 import { ssmProvider } from './ssm.js';
 import { secretsManagerProvider } from './secrets-manager.js';
+import { createTfstateProviderPlugin } from './tfstate/plugin.js';
 
-/** A fresh list each call, so callers may append their own plugins. */
+/** A fresh list each call, so callers may append their own plugins; the tfstate plugin's state cache is per call. */
 export function builtinProviders(): ProviderPlugin[] {
-  return [fileProvider, yamlProvider, envProvider, ssmProvider, secretsManagerProvider] as ProviderPlugin[];
+  return [fileProvider, yamlProvider, envProvider, ssmProvider, secretsManagerProvider, createTfstateProviderPlugin()] as ProviderPlugin[];
 }

@@ -1,6 +1,7 @@
 /**
  * `env` env provider (not in hako): values from the environment hako runs in, e.g. CI secrets.
- * `{type: 'env', prefix: 'APP_'}` answers `#{TOKEN}` with `$APP_TOKEN`.
+ * `{type: 'env', prefix: 'APP_'}` answers `#{TOKEN}` with `$APP_TOKEN`. "The environment" is the run's
+ * `ProviderContext.env`: the real environment plus `--envfile` files, not `process.env` read directly.
  */
 import { z } from 'zod';
 import type { EnvProvider, ProviderPlugin } from './provider.js';
@@ -10,28 +11,26 @@ export const envProviderConfig = z.strictObject({
 });
 export type EnvProviderConfig = z.infer<typeof envProviderConfig>;
 
-/** Builds the plugin over an environment source; the built-in one reads `process.env` at ask time. */
-export function createEnvProviderPlugin(source: () => NodeJS.ProcessEnv = () => process.env): ProviderPlugin<EnvProviderConfig> {
-  return {
-    type: 'env',
-    configSchema: envProviderConfig,
-    create: (config): EnvProvider => {
-      const lookup = (name: string): string | undefined => source()[`${config.prefix}${name}`];
-      return {
-        async ask(names) {
-          const result: Record<string, string> = {};
-          for (const name of names) {
-            const value = lookup(name);
-            if (value !== undefined) result[name] = value;
-          }
-          return result;
-        },
-        async askKeys(names) {
-          return names.filter((n) => lookup(n) !== undefined);
-        },
-      };
-    },
-  };
-}
-
-export const envProvider = createEnvProviderPlugin();
+export const envProvider: ProviderPlugin<EnvProviderConfig> = {
+  type: 'env',
+  configSchema: envProviderConfig,
+  create: (config, context): EnvProvider => {
+    const lookup = (name: string): string | undefined => {
+      const key = `${config.prefix}${name}`;
+      return Object.hasOwn(context.env, key) ? context.env[key] : undefined;
+    };
+    return {
+      async ask(names) {
+        const result: Record<string, string> = {};
+        for (const name of names) {
+          const value = lookup(name);
+          if (value !== undefined) result[name] = value;
+        }
+        return result;
+      },
+      async askKeys(names) {
+        return names.filter((n) => lookup(n) !== undefined);
+      },
+    };
+  },
+};

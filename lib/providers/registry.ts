@@ -82,7 +82,8 @@ export class ProviderRegistry {
       // A third-party plugin's own failure: report it as the provider's, not as an internal error with a stack.
       throw new ProviderError(type, `${type} provider failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
-    const created = withCachedAnswers(inner, type, (name, value) => this.#revealed.set(value, name));
+    // Configuration values (tfstate) print like any other definition value: only their sensitive ones are secrets.
+    const created = withCachedAnswers(inner, type, plugin.values === 'configuration', (name, value) => this.#revealed.set(value, name));
     this.#instances.set(key, created);
     return created;
   }
@@ -142,16 +143,29 @@ async function asProviderError<T>(type: string, method: string, call: () => Prom
 /**
  * Wraps a provider so each name is asked at most once per run. Names a provider did not know are remembered as
  * absent. `askKeys` stays absent when the provider has none: callers test for it to decide whether they can
- * validate without reading values.
+ * validate without reading values. `onSecret` hears every value that must be masked: all of them, or for a
+ * configuration provider only those its `askSensitive` names.
  */
-function withCachedAnswers(inner: EnvProvider, type: string, onValue: (name: string, value: string) => void): EnvProvider {
+function withCachedAnswers(inner: EnvProvider, type: string, configuration: boolean, onSecret: (name: string, value: string) => void): EnvProvider {
   const values = new Map<string, string | undefined>();
   const exists = new Map<string, boolean>();
+  const sensitive = new Map<string, boolean>();
+  const innerAskSensitive = inner.askSensitive?.bind(inner);
+
+  const askSensitive = async (names: readonly string[]): Promise<string[]> => {
+    const missing = [...new Set(names)].filter((n) => !sensitive.has(n));
+    if (missing.length > 0) {
+      const found = new Set(innerAskSensitive ? await asProviderError(type, 'askSensitive', () => innerAskSensitive(missing)) : []);
+      for (const name of missing) sensitive.set(name, found.has(name));
+    }
+    return [...new Set(names)].filter((n) => sensitive.get(n) === true);
+  };
 
   const ask = async (names: readonly string[]): Promise<Record<string, string>> => {
     const missing = [...new Set(names)].filter((n) => !values.has(n));
     if (missing.length > 0) {
       const answer = await asProviderError(type, 'ask', () => inner.ask(missing));
+      const answered: string[] = [];
       for (const name of missing) {
         const value = Object.hasOwn(answer, name) ? answer[name] : undefined;
         if (value !== undefined && typeof value !== 'string') {
@@ -159,8 +173,10 @@ function withCachedAnswers(inner: EnvProvider, type: string, onValue: (name: str
         }
         values.set(name, value);
         exists.set(name, value !== undefined);
-        if (value !== undefined) onValue(name, value);
+        if (value !== undefined) answered.push(name);
       }
+      const secrets = configuration ? new Set(await askSensitive(answered)) : undefined;
+      for (const name of answered) if (secrets === undefined || secrets.has(name)) onSecret(name, values.get(name)!);
     }
     const result: Record<string, string> = {};
     for (const name of names) {
@@ -171,6 +187,9 @@ function withCachedAnswers(inner: EnvProvider, type: string, onValue: (name: str
   };
 
   const provider: EnvProvider = { ask };
+  if (innerAskSensitive) provider.askSensitive = askSensitive;
+  const innerExplain = inner.explainMissing?.bind(inner);
+  if (innerExplain) provider.explainMissing = (name) => asProviderError(type, 'explainMissing', () => innerExplain(name));
   const innerAskKeys = inner.askKeys?.bind(inner);
   if (innerAskKeys) {
     provider.askKeys = async (names: readonly string[]): Promise<string[]> => {

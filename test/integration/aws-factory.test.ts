@@ -43,7 +43,7 @@ describe('integration: AWS client factory against moto', () => {
   after(() => restoreEnv());
   beforeEach(() => {
     aws = createAwsClients({ region: 'ap-northeast-1', userAgentVersion: 'integration' });
-    context = { rootPath: '/', aws: () => aws, io: silentIoHost };
+    context = { rootPath: '/', aws: () => aws, io: silentIoHost, env: {} };
   });
 
   async function putParameter(name: string, value: string, type: 'String' | 'SecureString', region = 'ap-northeast-1') {

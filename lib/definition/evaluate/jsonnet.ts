@@ -20,6 +20,8 @@ export interface JsonnetEvaluationOptions {
   readonly providerMode: ProviderMode;
   readonly providers: ProviderRegistry;
   readonly context: ProviderContext;
+  /** The Terraform state `std.native('tfstate')` reads: an absolute path or an s3:// URL (--tfstate, HAKO_TFSTATE). */
+  readonly tfstate?: string;
 }
 
 const RESERVED_EXT_VARS = ['appId'];
@@ -44,21 +46,60 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
   // libjsonnet only keeps the text of an error thrown by a native callback; keep the error itself so that the
   // issue carries our message (and hint) rather than `ProviderError: …`.
   let nativeError: Error | undefined;
-  for (const type of options.providers.types()) {
+  const native = (name: string, fn: (...args: unknown[]) => unknown, ...params: string[]): void => {
     vm.nativeCallback(
-      `provide.${type}`,
-      async (rawOptions: unknown, name: unknown) => {
+      name,
+      async (...args: unknown[]) => {
         try {
-          return await provide(type, rawOptions, name, options);
+          return await fn(...args);
         } catch (e) {
           nativeError = e instanceof Error ? e : new Error(String(e));
           throw new Error(nativeError.message);
         }
       },
-      'options',
-      'name',
+      ...params,
+    );
+  };
+  for (const type of options.providers.types()) {
+    native(`provide.${type}`, (rawOptions, name) => provide(type, rawOptions, name, options), 'options', 'name');
+  }
+
+  // `std.native('tfstate')(ADDRESS)` (ecspresso's name) reads the state given once for the run. That location
+  // cannot come from the definition itself: a key in the definition is known only after evaluation, and this
+  // function runs during it. So it comes from outside: --tfstate URL, else HAKO_TFSTATE (load-app.ts).
+  if (options.providers.get('tfstate')) {
+    native(
+      'tfstate',
+      (address) => {
+        if (options.tfstate === undefined) {
+          throw new ProviderError('tfstate', `std.native('tfstate')(${JSON.stringify(address)}) needs the Terraform state's location`, {
+            hint: "Pass --tfstate URL (a path or s3://bucket/key), set HAKO_TFSTATE, or use std.native('provide.tfstate')(std.toString({ url: ... }), ADDRESS).",
+          });
+        }
+        return provide('tfstate', JSON.stringify({ url: options.tfstate }), address, options);
+      },
+      'address',
     );
   }
+
+  // ecspresso's names and meanings (kayac/go-config): `env` falls back to the default when the variable is unset
+  // or empty, `must_env` fails only when it is unset. They read the run's environment (real env + --envfile), and
+  // their values are configuration like --ext-str: resolved in every mode and printed. Secrets belong in
+  // `provide.env`, whose values show-definition keeps as placeholders and plans mask.
+  native('env', (name, fallback) => lookupEnv(options, 'env', name) || fallback, 'name', 'default');
+  native(
+    'must_env',
+    (name) => {
+      const value = lookupEnv(options, 'must_env', name);
+      if (value === undefined) {
+        throw new ProviderError('env', `must_env: environment variable ${String(name)} is not set`, {
+          hint: 'Set it in the environment, or load it from a file with --envfile FILE.',
+        });
+      }
+      return value;
+    },
+    'name',
+  );
 
   let output: string;
   try {
@@ -81,6 +122,14 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
     });
   }
   return JSON.parse(output) as unknown;
+}
+
+function lookupEnv(options: JsonnetEvaluationOptions, fn: string, name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') {
+    throw new ProviderError('env', `${fn}: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+  const env = options.context.env;
+  return Object.hasOwn(env, name) ? env[name] : undefined;
 }
 
 async function provide(type: string, rawOptions: unknown, name: unknown, options: JsonnetEvaluationOptions): Promise<string> {
@@ -106,19 +155,27 @@ async function provide(type: string, rawOptions: unknown, name: unknown, options
     throw new ProviderError(type, `${fn}: options must be a JSON object, got ${rawOptions}`);
   }
   const placeholder = `\${${name}}`;
-  if (options.providerMode === 'placeholder') return placeholder;
+  // Configuration providers (tfstate) are read in every mode: their values describe infrastructure (a cluster, a
+  // subnet) that even status or remove act on, and they are not secrets. Their sensitive values are the exception.
+  const configuration = options.providers.get(type)?.values === 'configuration';
+  if (options.providerMode === 'placeholder' && !configuration) return placeholder;
 
   const provider = options.providers.instance(type, providerOptions as Record<string, unknown>, options.context);
-  const notFound = () => new ProviderError(type, `Could not lookup ${name} from ${type} provider with options=${rawOptions}`);
-  if (options.providerMode === 'check') {
+  const notFound = async (): Promise<ProviderError> => {
+    const why = await provider.explainMissing?.(name);
+    if (why === undefined) return new ProviderError(type, `Could not lookup ${name} from ${type} provider with options=${rawOptions}`);
+    return new ProviderError(type, why.message, why.hint === undefined ? {} : { hint: why.hint });
+  };
+  const sensitive = configuration && (await provider.askSensitive?.([name]))?.includes(name) === true;
+  if (options.providerMode !== 'expand' && (!configuration || sensitive)) {
     if (provider.askKeys) {
       const keys = await provider.askKeys([name]);
-      if (!keys.includes(name)) throw notFound();
+      if (!keys.includes(name)) throw await notFound();
     }
     return placeholder;
   }
   const answer = await provider.ask([name]);
   const value = Object.hasOwn(answer, name) ? answer[name] : undefined;
-  if (value === undefined) throw notFound();
+  if (value === undefined) throw await notFound();
   return value;
 }

@@ -208,3 +208,27 @@ describe('evaluateDefinition: Jsonnet and JSON', () => {
     });
   });
 });
+
+describe('env and must_env native functions (ecspresso names)', () => {
+  const env = { STAGE: 'prod', REGION: 'eu-west-1', EMPTY: '' };
+
+  for (const mode of ['expand', 'placeholder'] as const) {
+    it(`read the context environment in ${mode} mode: env falls back when unset or empty, must_env accepts empty`, async () => {
+      const { raw } = await evaluateDefinition(options(fixture('envfile', 'natives.jsonnet'), mode, { context: fakeContext('/', env) }));
+      expect(raw).to.deep.equal({
+        stage: 'prod',
+        region: 'eu-west-1',
+        fallback: 'default-value',
+        empty_falls_back: 'default-for-empty',
+        must_empty: '',
+      });
+    });
+  }
+
+  it('must_env fails at the call site naming the variable, with a hint about --envfile', async () => {
+    const relative = path.relative(process.cwd(), fixture('envfile', 'must-env-missing.jsonnet'));
+    const error = await evaluationError(evaluateDefinition(options(relative, 'placeholder', { context: fakeContext('/', env) })));
+    expect(formatIssue(error.issues[0]!)).to.equal(`${relative}:2:10: must_env: environment variable HAKO_TEST_SURELY_UNSET is not set`);
+    expect(error.hint).to.contain('--envfile');
+  });
+});

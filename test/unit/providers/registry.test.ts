@@ -84,3 +84,47 @@ describe('ProviderRegistry', () => {
     expect(() => new ProviderRegistry([plugin, plugin])).to.throw(ProviderError, 'registered twice');
   });
 });
+
+describe('ProviderRegistry: configuration providers', () => {
+  function configurationPlugin(sensitive?: readonly string[]): { plugin: ProviderPlugin; sensitiveAsked: string[][] } {
+    const sensitiveAsked: string[][] = [];
+    const plugin: ProviderPlugin = {
+      type: 'config',
+      values: 'configuration',
+      configSchema: z.strictObject({}),
+      create: () => ({
+        async ask(names) {
+          return Object.fromEntries(names.filter((n) => n !== 'MISSING').map((n) => [n, `value-of-${n}`]));
+        },
+        ...(sensitive === undefined
+          ? {}
+          : {
+              askSensitive: async (names: readonly string[]) => {
+                sensitiveAsked.push([...names]);
+                return names.filter((n) => sensitive.includes(n));
+              },
+            }),
+      }),
+    };
+    return { plugin, sensitiveAsked };
+  }
+
+  it('reveals (for masking) only the values askSensitive names, asking each name once', async () => {
+    const { plugin, sensitiveAsked } = configurationPlugin(['SECRET']);
+    const registry = new ProviderRegistry([plugin]);
+    const provider = registry.instance('config', {}, fakeContext('/'));
+    await provider.ask(['PLAIN', 'SECRET', 'MISSING']);
+    await provider.ask(['SECRET']);
+    expect(await provider.askSensitive!(['PLAIN', 'SECRET'])).to.deep.equal(['SECRET']);
+    expect([...registry.revealedValues()]).to.deep.equal([['value-of-SECRET', 'SECRET']]);
+    expect(sensitiveAsked).to.deep.equal([['PLAIN', 'SECRET']]);
+  });
+
+  it('reveals nothing from a configuration provider without askSensitive, and everything from a secrets provider', async () => {
+    const registry = new ProviderRegistry([configurationPlugin().plugin, { ...configurationPlugin().plugin, type: 'secret', values: 'secrets' }]);
+    await registry.instance('config', {}, fakeContext('/')).ask(['A']);
+    expect(registry.revealedValues().size).to.equal(0);
+    await registry.instance('secret', {}, fakeContext('/')).ask(['B']);
+    expect([...registry.revealedValues()]).to.deep.equal([['value-of-B', 'B']]);
+  });
+});

@@ -23,7 +23,7 @@ class FakeSecrets implements SecretsManagerApi {
 
 function context(fake: (region?: string) => SecretsManagerApi): ProviderContext {
   const aws: AwsClients = { ...awsClientsFromPorts({}), secretsManager: async (region) => fake(region) };
-  return { rootPath: '/nowhere', aws: () => aws, io: silentIoHost };
+  return { rootPath: '/nowhere', aws: () => aws, io: silentIoHost, env: {} };
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {

@@ -38,7 +38,7 @@ function context(ssmFor: (region?: string) => SsmApi): ProviderContext & { regio
       return ssmFor(region);
     },
   };
-  return { rootPath: '/nowhere', aws: () => aws, io: silentIoHost, regions };
+  return { rootPath: '/nowhere', aws: () => aws, io: silentIoHost, env: {}, regions };
 }
 
 describe('providers: ssm', () => {
