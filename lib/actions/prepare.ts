@@ -104,8 +104,6 @@ export async function prepareApp(options: PrepareOptions): Promise<PreparedApp> 
     throw new PluginError(type, `Scheduler plugin "${type}" (scheduler.type in ${model.file}) failed to start: ${(cause as Error).message}`, { cause });
   }
   checkContract(scheduler, type, model.file);
-  const issues = scheduler.validate?.(model) ?? [];
-  if (issues.some((i) => i.severity === 'error')) throw new DefinitionError(model.file, issues);
 
   const scripts: ScriptInstance[] = [];
   if (!scheduler.runsScripts) {
@@ -132,6 +130,9 @@ export async function prepareApp(options: PrepareOptions): Promise<PreparedApp> 
     if (s.script.contribute) contributions.push({ script: s.type, contribution: s.script.contribute(model as AppModel) });
   }
   const contributed = contributions.length > 0 ? (applyContributions(model as AppModel, contributions) as AnyAppModel) : model;
+  // After the contributions: what the scheduler checks (a container port) may come from a script.
+  const issues = scheduler.validate?.(contributed) ?? [];
+  if (issues.some((i) => i.severity === 'error')) throw new DefinitionError(model.file, issues);
   return {
     loaded,
     model: contributed,

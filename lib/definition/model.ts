@@ -227,6 +227,11 @@ export interface EcsSchedulerModel {
   health_check_grace_period_seconds?: number;
   dynamic_port_mapping: boolean;
   elb?: ClassicElbConfig;
+  /**
+   * `scheduler.load_balancers`: target groups made elsewhere (Terraform…) that the service is bound to. hako never
+   * changes or deletes them; they join the bindings scripts contribute (`load_balancers` of the model).
+   */
+  load_balancers?: LoadBalancerBinding[];
   autoscaling?: AutoscalingConfig;
   service_discovery?: ServiceDiscoveryEntry[];
   tags: Record<string, string>;

@@ -126,7 +126,7 @@ function buildServiceDiscovery(e: ServiceDiscoveryInput): ServiceDiscoveryEntry 
 }
 
 function buildScheduler(s: EcsSchedulerInput): EcsSchedulerModel {
-  const behindLoadBalancer = s.elb != null || s.elb_v2 != null;
+  const behindLoadBalancer = s.elb != null || s.elb_v2 != null || (s.load_balancers ?? []).length > 0;
   const dc = some(s.deployment_configuration);
   const awsvpc = some(s.network_configuration)?.awsvpc_configuration;
   const breaker = dc ? some(dc.deployment_circuit_breaker) : undefined;
@@ -178,6 +178,13 @@ function buildScheduler(s: EcsSchedulerInput): EcsSchedulerModel {
     health_check_grace_period_seconds: some(s.health_check_grace_period_seconds) ?? (behindLoadBalancer ? 0 : undefined),
     dynamic_port_mapping: some(s.dynamic_port_mapping) ?? s.elb == null,
     elb: s.elb ? buildElb(s.elb) : undefined,
+    load_balancers: s.load_balancers?.map((lb) => ({
+      // The name is the ARN's `targetgroup/<name>/<id>` part: for messages and the autoscaling label lookup.
+      target_group_name: lb.target_group_arn.split(':targetgroup/')[1]?.split('/')[0] ?? lb.target_group_arn,
+      target_group_arn: lb.target_group_arn,
+      container_name: lb.container_name,
+      container_port: lb.container_port,
+    })),
     autoscaling: s.autoscaling ? buildAutoscaling(s.autoscaling) : undefined,
     service_discovery: s.service_discovery?.map(buildServiceDiscovery),
     tags: stringMap(s.tags),

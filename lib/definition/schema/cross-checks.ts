@@ -151,6 +151,12 @@ function checkScheduler(scheduler: Obj, containerNames: ReadonlySet<string>, out
       out.push(error(`scheduler.${key}.container_name`, `container "${name}" is not defined${defaulted}`));
     }
   }
+  arr(scheduler['load_balancers']).forEach((e, i) => {
+    const name = obj(e)?.['container_name'];
+    if (typeof name === 'string' && !containerNames.has(name)) {
+      out.push(error(`scheduler.load_balancers[${i}].container_name`, `container "${name}" is not defined`));
+    }
+  });
   arr(scheduler['service_discovery']).forEach((e, i) => {
     const name = obj(e)?.['container_name'];
     if (typeof name === 'string' && !containerNames.has(name)) {

@@ -57,4 +57,18 @@ export const elbV2Schema = z
   })
   .describe('Application or network load balancer (becomes an alb script entry)');
 
+/**
+ * `scheduler.load_balancers[]`: ECS's own load balancer binding (snake_case) for a target group that exists already,
+ * made by Terraform or another tool. The ARN's shape is checked here: ECS would only reject it at CreateService.
+ */
+export const loadBalancerBindingSchema = z
+  .looseObject({
+    target_group_arn: z
+      .string()
+      .regex(/^arn:[\w-]+:elasticloadbalancing:[\w-]*:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+$/, 'expected a target group ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID)'),
+    container_name: z.string().min(1).describe('The container that receives the traffic'),
+    container_port: portNumber.describe('Its container port (one of its port_mappings)'),
+  })
+  .describe('An existing target group the service registers its tasks into');
+
 export type ClassicElbInput = z.output<typeof classicElbSchema>;

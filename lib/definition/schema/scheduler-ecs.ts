@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { autoscalingSchema, serviceDiscoverySchema } from './autoscaling.js';
 import { nonNegativeInt, opt, positiveInt, stringList, tagMap } from './common.js';
-import { classicElbSchema, elbV2Schema } from './load-balancers.js';
+import { classicElbSchema, elbV2Schema, loadBalancerBindingSchema } from './load-balancers.js';
 
 /** Task cpu/memory: ECS reports strings ('1024', '1 vCPU'); a number is accepted and becomes a string. */
 const taskSize = z.union([z.string().min(1), positiveInt]);
@@ -77,6 +77,9 @@ export const ecsSchedulerSchema = z
     dynamic_port_mapping: opt(z.boolean()).describe('Dynamic front host port (default true unless elb is set)'),
     elb: opt(classicElbSchema),
     elb_v2: opt(elbV2Schema),
+    load_balancers: opt(z.array(loadBalancerBindingSchema)).describe(
+      'Target groups made elsewhere (Terraform…) that the service registers into; hako never changes or deletes them',
+    ),
     autoscaling: opt(autoscalingSchema),
     service_discovery: opt(serviceDiscoverySchema),
     tags: opt(tagMap).describe('Tags of the task definition, propagated to tasks'),

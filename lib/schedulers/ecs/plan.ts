@@ -10,6 +10,7 @@ import { pruneEmpty } from '../../plan/normalise-for-diff.js';
 import { displayRefs, isOutputRef, type Deferred } from '../../plan/outputs.js';
 import { compareServiceShapes, compareTaskDefinitionShapes } from './compare.js';
 import { serviceShape, type ServiceLike } from './compare-shapes.js';
+import { serviceBindings } from './load-balancers.js';
 import type { EcsObserved } from './observe.js';
 import { buildCreateService, buildUpdateService, isDaemon } from './service-params.js';
 import {
@@ -111,7 +112,7 @@ function checkSupported(model: AppModel): void {
  * target group in this apply (the alb script's contribution); a binding without one cannot be deployed.
  */
 function loadBalancers(model: AppModel): DeferredLoadBalancer[] {
-  return model.load_balancers.map((lb) => {
+  return serviceBindings(model).map((lb) => {
     if (lb.target_group_arn === undefined) {
       throw new HakoError(`The load balancer binding of target group ${lb.target_group_name} has no ARN`, 'ECS_UNRESOLVED_TARGET_GROUP');
     }

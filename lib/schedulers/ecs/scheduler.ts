@@ -24,6 +24,7 @@ import type {
 } from '../scheduler.js';
 import { applyEcsStep, isEcsGone, reconcileEcsStep, rolloutOf, type EcsApplyContext } from './apply.js';
 import { AUTOSCALING_STEP_OWNER, applyAutoscalingStep, planAutoscalingDeploy } from './autoscaling/index.js';
+import { checkBindings } from './load-balancers.js';
 import { describeLatestTaskDefinition, observeEcs } from './observe.js';
 import { runOneshot } from './oneshot.js';
 import { planEcsDeploy, planTaskDefinition } from './plan.js';
@@ -73,6 +74,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
 
   return {
     runsScripts: true,
+
+    validate: (anyModel: AnyAppModel) => checkBindings(ecsModel(anyModel)),
 
     async planDeploy(anyModel: AnyAppModel, options: DeployPlanOptions): Promise<Step[]> {
       const model = ecsModel(anyModel);

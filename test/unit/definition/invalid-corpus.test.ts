@@ -24,6 +24,8 @@ const expectedPaths: Record<string, string> = {
   'missing-app-image.jsonnet': 'app.image',
   'link-undefined.jsonnet': 'app.links[0]',
   'both-elb.jsonnet': 'scheduler.elb_v2',
+  'bad-target-group-arn.jsonnet': 'scheduler.load_balancers[0].target_group_arn',
+  'load-balancer-unknown-container.jsonnet': 'scheduler.load_balancers[0].container_name',
   'circuit-breaker-rollback.jsonnet': 'scheduler.deployment_configuration.deployment_circuit_breaker.rollback',
   'autoscaling-topic-without-group.jsonnet': 'scheduler.autoscaling_topic_for_oneshot',
   'awsvpc-host-port.jsonnet': 'app.port_mappings[0].host_port',

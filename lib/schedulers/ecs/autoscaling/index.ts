@@ -5,6 +5,7 @@
  */
 import type { AwsClients, ecs } from '../../../aws/ports.js';
 import type { AppModel } from '../../../definition/model.js';
+import { serviceBindings } from '../load-balancers.js';
 import { observeAutoscaling } from './observe.js';
 import { planAutoscaling, scalableResourceId, type AutoscalingStep } from './plan.js';
 
@@ -25,7 +26,7 @@ export async function planAutoscalingDeploy(model: AppModel, aws: AwsClients, se
     config,
     resourceId,
     service,
-    model.load_balancers,
+    serviceBindings(model),
   );
   return planAutoscaling(config, observed);
 }
