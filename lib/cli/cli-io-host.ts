@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { IoHost, IoLevel, IoMessage } from '../io/io-host.js';
+import type { IoHost, IoLevel, IoMessage, StatusProgress } from '../io/io-host.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -10,6 +10,35 @@ export interface CliIoHostOptions {
   readonly color: boolean;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** Time for the ticking status line and heartbeats; real by default. */
+  readonly timers?: Timers;
+}
+
+/** The time a CliIoHost reads and the ticks it schedules (tests pass virtual ones). */
+export interface Timers {
+  now(): number;
+  /** Calls `fn` every `ms` until the returned function is called; must not keep the process alive. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+const realTimers: Timers = {
+  now: () => performance.now(),
+  every: (ms, fn) => {
+    const t = setInterval(fn, ms);
+    t.unref();
+    return () => clearInterval(t);
+  },
+};
+
+/** Without a terminal, a long wait prints a line at least this often. */
+const HEARTBEAT_MS = 15_000;
+
+/** `12s`, `3m05s`, `1h02m`: short enough for a status line. */
+function formatSeconds(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 const LEVEL_RANK: Record<IoLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -29,9 +58,14 @@ const QUIET_IN_TEXT = new Set(['step.started', 'step.finished']);
 export class CliIoHost implements IoHost {
   private readonly colors: ReturnType<typeof pc.createColors>;
   private statusShown = false;
+  private waiting: { line: string; progress: StatusProgress; startedAt: number } | undefined;
+  private stopTimer: (() => void) | undefined;
+  /** When the last line was written (for heartbeats). */
+  private lastLineAt: number;
 
   constructor(private readonly options: CliIoHostOptions) {
     this.colors = pc.createColors(options.color);
+    this.lastLineAt = (options.timers ?? realTimers).now();
   }
 
   get color(): boolean {
@@ -40,6 +74,7 @@ export class CliIoHost implements IoHost {
 
   notify(message: IoMessage): void {
     if (LEVEL_RANK[message.level] > LEVEL_RANK[this.options.verbose ? 'debug' : 'info']) return;
+    this.lastLineAt = (this.options.timers ?? realTimers).now();
     if (this.options.output === 'text' && QUIET_IN_TEXT.has(message.code) && !this.options.verbose) {
       // Each step's owner already says what it did in hako's words; the start shows as the live status line.
       if (message.code === 'step.started') this.status(`${message.message}…`);
@@ -69,16 +104,57 @@ export class CliIoHost implements IoHost {
   }
 
   result(text: string): void {
+    this.lastLineAt = (this.options.timers ?? realTimers).now();
     this.clearStatus();
     this.options.stdout.write(text.endsWith('\n') ? text : text + '\n');
   }
 
-  status(line: string | undefined): void {
-    if (this.options.output === 'json' || !this.options.stderr.isTTY) return;
+  status(line: string | undefined, progress?: StatusProgress): void {
+    if (line === undefined || progress === undefined) this.stopTicking();
     if (line === undefined) {
       this.clearStatus();
       return;
     }
+    if (progress !== undefined) this.tick(line, progress);
+    this.drawStatus(progress === undefined ? line : this.withElapsed(line));
+  }
+
+  /** Keeps a long wait's line alive between the wait's own calls (its polls may be 10 s apart). */
+  private tick(line: string, progress: StatusProgress): void {
+    const timers = this.options.timers ?? realTimers;
+    this.waiting = { line, progress, startedAt: timers.now() - progress.elapsedMs };
+    this.stopTimer ??= timers.every(1000, () => {
+      const w = this.waiting;
+      if (w === undefined) return;
+      if (this.live) this.drawStatus(this.withElapsed(w.line));
+      else if (timers.now() - this.lastLineAt >= HEARTBEAT_MS) {
+        // CI systems kill jobs that print nothing for minutes: say the wait is alive, with what it waits on.
+        const detail = w.progress.detail === undefined ? '' : ` — ${w.progress.detail}`;
+        this.notify({ level: 'info', code: 'progress.heartbeat', message: `${this.withElapsed(w.line)}${detail}`, data: { elapsedMs: timers.now() - w.startedAt, limitMs: w.progress.limitMs } });
+      }
+    });
+  }
+
+  private withElapsed(line: string): string {
+    const w = this.waiting;
+    if (w === undefined) return line;
+    const elapsed = formatSeconds((this.options.timers ?? realTimers).now() - w.startedAt);
+    return `${line}: ${elapsed}${w.progress.limitMs === undefined ? '' : ` / ${formatSeconds(w.progress.limitMs)}`}`;
+  }
+
+  private stopTicking(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
+    this.waiting = undefined;
+  }
+
+  /** A status line is drawn in place only on a terminal, and never into JSON output. */
+  private get live(): boolean {
+    return this.options.output !== 'json' && Boolean(this.options.stderr.isTTY);
+  }
+
+  private drawStatus(line: string): void {
+    if (!this.live) return;
     const width = this.options.stderr.columns ?? 100;
     this.options.stderr.write('\r\x1b[K' + this.colors.cyan(line.slice(0, Math.max(10, width - 1))));
     this.statusShown = true;

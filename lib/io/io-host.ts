@@ -21,10 +21,22 @@ export interface IoHost {
   /** The command's primary result on stdout (a definition, a schema, a diff, a status report). */
   result(text: string): void;
   /**
-   * A transient one-line status (elapsed time, counts) shown in place on a TTY and dropped elsewhere.
-   * Passing `undefined` clears it.
+   * A transient one-line status shown in place on a TTY. Passing `undefined` clears it. With `progress`, the line
+   * belongs to a long wait: the host keeps its elapsed time ticking every second (against the limit, when there is
+   * one) between calls, and where nothing is redrawn in place (CI logs) it prints a heartbeat line now and then so
+   * that a silent wait is not taken for a hung job.
    */
-  status(line: string | undefined): void;
+  status(line: string | undefined, progress?: StatusProgress): void;
+}
+
+/** What a long wait tells the IoHost about itself (see `IoHost.status`). */
+export interface StatusProgress {
+  /** How long the wait has run, as of this call. */
+  readonly elapsedMs: number;
+  /** When it gives up, if ever. */
+  readonly limitMs?: number;
+  /** A short summary for heartbeat lines (deployment counts). */
+  readonly detail?: string;
 }
 
 /** Convenience wrappers so call sites read as sentences. */

@@ -119,6 +119,14 @@ function isComplete(service: ecs.Service, taskDefinitionArn: string, deploymentI
 }
 
 /**
+ * A poll delay cut at the deadline, so a timeout fires on time rather than at the next poll (the first moment past
+ * the limit: the check is `elapsed > limit`).
+ */
+function untilDeadline(delay: number, timeoutMs: number | undefined, elapsed: number): number {
+  return timeoutMs === undefined ? delay : Math.max(0, Math.min(delay, timeoutMs - elapsed + 1));
+}
+
+/**
  * Polls the service until its rollout of `options.taskDefinitionArn` completes, fails or times out. Never throws
  * for a failed rollout (the caller decides between rollback and report); throws AbortedError when the signal fires
  * and whatever a non-throttling API error is.
@@ -154,7 +162,11 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
         error(io, 'ecs.deployment.timed-out', reason, { elapsedMs: elapsed });
         return await fail('timed-out', reason, current.deployments?.find((d) => d.status === 'PRIMARY'));
       }
-      io.status(`Waiting for ${name} to reach a steady state: ${formatDuration(elapsed)} elapsed`);
+      io.status(`Waiting for ${name} to reach a steady state`, {
+        elapsedMs: elapsed,
+        ...(options.timeoutMs === undefined ? {} : { limitMs: options.timeoutMs }),
+        ...(lastCounts === undefined ? {} : { detail: lastCounts }),
+      });
 
       let described: ecs.Service | undefined;
       try {
@@ -208,7 +220,7 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
         debug(io, 'ecs.deployment.steady', `Service ${name} reached a steady state after ${formatDuration(clock.now() - start)}`);
         return { status: 'completed', service: described, elapsedMs: clock.now() - start, startedTaskIds: [...started] };
       }
-      await ctx.sleep(backoff.next(), signal);
+      await ctx.sleep(untilDeadline(backoff.next(), options.timeoutMs, clock.now() - start), signal);
     }
   } finally {
     io.status(undefined);

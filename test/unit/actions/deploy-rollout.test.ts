@@ -9,7 +9,7 @@ import type { ecs } from '../../../lib/aws/ports.js';
 import type { AppModel } from '../../../lib/definition/model.js';
 import { buildTaskDefinition } from '../../../lib/schedulers/ecs/task-definition.js';
 import { awsClientsFromPorts } from '../../../lib/aws/static-clients.js';
-import { DeploymentError } from '../../../lib/errors.js';
+import { AbortedError, DeploymentError } from '../../../lib/errors.js';
 import { RecordingIoHost } from '../../../lib/io/io-host.js';
 import { createVirtualTime } from '../../../lib/util/sleep.js';
 import { awsError, deployment, FakeEcs, service, taskDefArn } from '../../helpers/fake-ecs.js';
@@ -153,5 +153,36 @@ describe('deploy action, rollout', () => {
     );
     expect(err).to.be.instanceOf(DeploymentError).with.property('failure', 'failed');
     expect((err as Error).message).to.contain('did not complete either: New deployment is failing: still broken');
+  });
+
+  it('Ctrl-C during the wait ends with 130 and says the ECS deployment goes on, with the commands to watch or undo it', async () => {
+    const rollingOut = service({ taskDefinition: REV2, deployments: [deployment({ id: 'ecs-svc/new', taskDefinition: REV2, rolloutState: 'IN_PROGRESS' })] });
+    const ecs = new FakeEcs()
+      .enqueue('describeServices', { services: [service({ taskDefinition: REV1 })] })
+      .enqueue('describeTaskDefinition', awsError('ClientException', 'Unable to describe task definition.'))
+      .enqueue('registerTaskDefinition', { taskDefinition: { taskDefinitionArn: REV2 } })
+      .enqueue('updateService', { service: rollingOut })
+      .fallback('describeServices', { services: [rollingOut] });
+    const io = new RecordingIoHost();
+    const time = createVirtualTime();
+    const controller = new AbortController();
+    time.onSleep = (_ms, now) => {
+      if (now > 5000) controller.abort();
+    };
+    const err = await deploy({
+      source: { file: fixture('actions', 'hello.jsonnet') },
+      io,
+      awsFor: () => () => awsClientsFromPorts({ ecs }),
+      clock: time.clock,
+      sleep: time.sleep,
+      signal: controller.signal,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(AbortedError).with.property('exitCode', 130);
+    expect((err as Error).message).to.equal('Interrupted: the ECS deployment of hello to hello:2 goes on without hako');
+    expect((err as AbortedError).hint).to.contain('hako rollback').and.to.contain('hako status');
+    expect(ecs.methods().filter((m) => m === 'updateService')).to.have.length(1);
   });
 });

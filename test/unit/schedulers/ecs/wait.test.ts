@@ -212,6 +212,18 @@ describe('waitForDeployment', () => {
     expect(io.codes()).to.include('ecs.deployment.timed-out');
   });
 
+  it('times out on time, not at the next poll, and reports the wait with its limit for the status line', async () => {
+    const { ecs, io, vt, ctx } = setup();
+    ecs.fallback('describeServices', inProgress(0, 2));
+    ecs.fallback('listTasks', { taskArns: [] });
+    const outcome = await waitForDeployment(ctx, service(), { taskDefinitionArn: NEW, timeoutMs: 2600, circuitBreaker: false });
+    expect(outcome.status).to.equal('timed-out');
+    // Polls at 0, 1000 and 2500 ms; the next 2250 ms pause is cut at the deadline.
+    expect(vt.sleeps).to.deep.equal([1000, 1500, 101]);
+    expect(vt.clock.now()).to.equal(2601);
+    expect(io.statuses.filter((l) => l !== undefined).length).to.be.greaterThan(0);
+  });
+
   it('backs off harder on ThrottlingException and keeps going', async () => {
     const { ecs, io, vt, ctx } = setup();
     const throttle = awsError('ThrottlingException', 'Rate exceeded');
