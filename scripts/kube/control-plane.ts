@@ -62,8 +62,11 @@ export interface KubeControlPlane {
   readonly timings: Readonly<Record<string, number>>;
   /** One authenticated request to the API server (for test set-up: namespaces), JSON in and text out. */
   request(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: string }>;
-  /** Stops kwok, the scheduler, the controller manager, the API server and etcd, in that order, and removes `dir`. */
-  stop(): Promise<void>;
+  /**
+   * Stops kwok, the scheduler, the controller manager, the API server and etcd, in that order, and removes `dir`.
+   * Resolves with how many milliseconds each took to exit.
+   */
+  stop(): Promise<Readonly<Record<string, number>>>;
 }
 
 /** The directory with the control-plane binaries, building them first when they are missing (minutes, once). */
@@ -137,9 +140,15 @@ async function launch(binDir: string, etcdBin: string, options: StartKubeOptions
   };
 
   const stop = async () => {
-    for (const p of [...procs].reverse()) await p.stop(grace);
+    const took: Record<string, number> = {};
+    for (const p of [...procs].reverse()) {
+      const t = Date.now();
+      await p.stop(grace);
+      took[p.name] = Date.now() - t;
+    }
     releaseReaper();
     rmSync(dir, { recursive: true, force: true });
+    return took;
   };
 
   /** Polls `ready` until it holds; fails with the log tail of whichever process has died, or at the deadline. */
