@@ -10,6 +10,9 @@ import type { KubeTarget } from '../errors.js';
 import { statusError, transportError } from './kube-error.js';
 import type { KubeStream } from './ports.js';
 
+/** A one-shot request whose connection is silent this long fails (streams have no such limit: watches idle). */
+const REQUEST_IDLE_TIMEOUT_MS = 60_000;
+
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
 export interface RestRequest {
@@ -49,7 +52,7 @@ export class KubeRest implements KubeTransport {
 
   /** Sends one request and reads the whole answer. Non-2xx answers are returned, not thrown: 404 is news, not failure. */
   async request(req: RestRequest): Promise<RestResponse> {
-    const res = await this.open(req);
+    const res = await this.open(req, undefined, REQUEST_IDLE_TIMEOUT_MS);
     let body = '';
     res.setEncoding('utf8');
     try {
@@ -103,7 +106,7 @@ export class KubeRest implements KubeTransport {
     };
   }
 
-  private async open(req: RestRequest, onRequest?: (r: http.ClientRequest) => void): Promise<http.IncomingMessage> {
+  private async open(req: RestRequest, onRequest?: (r: http.ClientRequest) => void, idleTimeoutMs?: number): Promise<http.IncomingMessage> {
     const options: https.RequestOptions = {};
     try {
       await this.config.applyToHTTPSOptions(options);
@@ -126,6 +129,9 @@ export class KubeRest implements KubeTransport {
     return new Promise((resolve, reject) => {
       const r = (insecure ? http : https).request(url, requestOptions, resolve);
       r.on('error', (e) => reject(transportError(req.operation, req.target, e, this.server)));
+      if (idleTimeoutMs !== undefined) {
+        r.setTimeout(idleTimeoutMs, () => r.destroy(Object.assign(new Error(`no answer for ${idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      }
       onRequest?.(r);
       r.end(req.body);
     });
