@@ -102,7 +102,7 @@ find_go() {
       # serves every Go release as the module golang.org/toolchain (the way `GOTOOLCHAIN=auto` gets one).
       say "installing Debian's golang-go with apt-get, only to download Go $GO_TOOLCHAIN through the module proxy"
       apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null
       candidate="$(command -v go)"
     else
       say "install Go >= $GO_MIN (https://go.dev/doc/install), or run this as root on Debian to install it with apt"

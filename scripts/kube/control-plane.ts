@@ -8,7 +8,7 @@
  * `export KUBECONFIG=…` line and runs until Ctrl-C.
  *
  * Binaries: built by scripts/kube/build.sh into a cache outside the repository on first use (minutes), found there
- * afterwards (`HAKO_KUBE_BIN_DIR` points elsewhere). etcd: Debian's etcd-server, installed by
+ * afterwards (`HAKO_KUBE_CACHE` moves that cache). etcd: Debian's etcd-server, installed by
  * scripts/kube/install-etcd.sh when missing and running as root (`HAKO_ETCD` points elsewhere).
  */
 import { spawn } from 'node:child_process';
