@@ -115,6 +115,36 @@ export class AwsApiError extends HakoError {
   }
 }
 
+/** What a failed Kubernetes call was about: the object's kind, name and namespace, when it had them. */
+export interface KubeTarget {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/**
+ * A Kubernetes API call failed. `status` is the HTTP status (0 when no answer came: connection refused, TLS, no
+ * kubeconfig); `reason` is the API's own `Status.reason` (`NotFound`, `Conflict`, `Invalid`, `Forbidden`, ...), or
+ * Node's error code when there was no answer.
+ */
+export class KubeApiError extends HakoError {
+  readonly operation: string;
+  readonly status: number;
+  readonly reason: string;
+  /** The object the call was about (`err.name` is the error class's name, as for every Error). */
+  readonly target: KubeTarget;
+  constructor(operation: string, status: number, reason: string, message: string, target: KubeTarget = {}, options: HakoErrorOptions = {}) {
+    const object = target.kind === undefined ? '' : ` ${target.kind}${target.name === undefined ? '' : `/${target.name}`}`;
+    const where = target.namespace === undefined ? '' : ` in namespace ${target.namespace}`;
+    const answer = status === 0 ? reason : `${status} ${reason}`;
+    super(`Kubernetes ${operation}${object}${where} failed: ${answer}: ${message}`, 'KUBE_API', 1, options);
+    this.operation = operation;
+    this.status = status;
+    this.reason = reason;
+    this.target = target;
+  }
+}
+
 export type DeploymentFailure = 'failed' | 'timed-out' | 'rolled-back';
 
 /** A rollout did not complete. `failure` says whether it failed, timed out, or failed and was rolled back. */

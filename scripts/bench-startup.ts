@@ -1,7 +1,7 @@
 /**
  * Start-up cost of `hako show-definition definitions/hello.jsonnet` against a bare `node -e 0` on the same
  * machine (median and spread of N runs each, interleaved so load affects both alike), and the modules it loads:
- * no @aws-sdk module may be among them.
+ * no @aws-sdk (or @kubernetes/client-node) module may be among them.
  * Usage: node dist/scripts/bench-startup.js [runs=30]
  */
 import { spawnSync } from 'node:child_process';
@@ -45,6 +45,6 @@ const r = spawnSync(process.execPath, ['--import', path.join(repoRoot, 'dist', '
 });
 const modules = [...new Set(readFileSync(trace, 'utf8').split('\n').filter(Boolean))];
 rmSync(dir, { recursive: true, force: true });
-const sdk = modules.filter((m) => m.includes('/@aws-sdk/') || m.includes('/@smithy/'));
-process.stdout.write(`modules loaded: ${modules.length}; @aws-sdk/@smithy among them: ${sdk.length}${sdk.length ? ` (${sdk.slice(0, 3).join(', ')}…)` : ''}\n`);
+const sdk = modules.filter((m) => m.includes('/@aws-sdk/') || m.includes('/@smithy/') || m.includes('/@kubernetes/client-node/'));
+process.stdout.write(`modules loaded: ${modules.length}; @aws-sdk/@smithy/@kubernetes among them: ${sdk.length}${sdk.length ? ` (${sdk.slice(0, 3).join(', ')}…)` : ''}\n`);
 if (r.status !== 0 || sdk.length > 0) process.exitCode = 1;
