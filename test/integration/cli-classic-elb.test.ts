@@ -127,6 +127,21 @@ describe('integration: scheduler.elb (classic load balancer) through the CLI', f
     expect(await loadBalancers()).to.deep.equal([]);
   });
 
+  it('a CreateLoadBalancer whose answer is lost makes one load balancer: the repeat finds the name taken, hako adopts it', async () => {
+    // moto acts on the request, the proxy drops the connection; the SDK repeats it (the name is unique, so the
+    // repeat cannot make a second one) and gets DuplicateLoadBalancerName; the executor sees this app's created-by tag.
+    aws.failNext({ service: 'ELB', operation: 'CreateLoadBalancer', mode: 'drop-after' });
+    const r = await ok('deploy', FILE);
+    const creates = aws.calls().filter((c) => callName(c) === 'ELB CreateLoadBalancer');
+    expect(creates.map((c) => [c.faulted ?? 'none', c.reachedServer]), formatCalls(aws.calls())).to.deep.equal([
+      ['drop-after', true],
+      ['none', true],
+    ]);
+    expect(r.stdout).to.contain('the earlier request had taken effect');
+    expect((await loadBalancers()).map((l) => l.LoadBalancerName)).to.deep.equal([NAME]);
+    expect((await service(APP)).loadBalancers).to.deep.equal([{ loadBalancerName: NAME, containerName: 'front', containerPort: 80 }]);
+  });
+
   it('a load balancer of that name that hako did not create is used (its instance port) and kept on remove', async () => {
     await elb.send(
       new CreateLoadBalancerCommand({
