@@ -17,6 +17,7 @@ import type {
   CloudWatchApi,
   Ec2Api,
   EcsApi,
+  ElbApi,
   Elbv2Api,
   LogsApi,
   Route53Api,
@@ -110,6 +111,15 @@ const ELBV2_METHODS: Record<keyof Elbv2Api, true> = {
   setSecurityGroups: true,
 };
 
+const ELB_METHODS: Record<keyof ElbApi, true> = {
+  describeLoadBalancers: true,
+  describeTags: true,
+  describeLoadBalancerAttributes: true,
+  createLoadBalancer: true,
+  deleteLoadBalancer: true,
+  modifyLoadBalancerAttributes: true,
+};
+
 const ROUTE53_METHODS: Record<keyof Route53Api, true> = {
   listHostedZonesByName: true,
   getHostedZone: true,
@@ -161,6 +171,14 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     // existing resource, but not every endpoint does (moto makes another), and CreateRule never does.
     sentOnce: ['createLoadBalancer', 'createTargetGroup', 'createListener', 'createRule'],
     load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing-v2'), 'ElasticLoadBalancingV2Client'),
+  },
+  elb: {
+    service: 'ELB',
+    methods: ELB_METHODS,
+    // CreateLoadBalancer is not sent once: a classic load balancer's name is unique in the account and region, so a
+    // request the SDK repeats after a lost response cannot make a second one — it fails with
+    // DuplicateAccessPointName, and the executor then observes and adopts what the first request made.
+    load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing'), 'ElasticLoadBalancingClient'),
   },
   route53: {
     service: 'Route53',
@@ -274,6 +292,7 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
   return {
     ecs: (region) => port('ecs', region),
     elbv2: (region) => port('elbv2', region),
+    elb: (region) => port('elb', region),
     route53: () => port('route53'),
     s3: (region) => port('s3', region),
     logs: (region) => port('logs', region),

@@ -7,6 +7,7 @@
  * use fakes that fail on any of them, and `readOnlyAwsClients` (read-only.ts) refuses them at run time.
  */
 import type * as ecs from '@aws-sdk/client-ecs';
+import type * as elb from '@aws-sdk/client-elastic-load-balancing';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as route53 from '@aws-sdk/client-route-53';
 import type * as s3 from '@aws-sdk/client-s3';
@@ -18,7 +19,7 @@ import type * as serviceDiscovery from '@aws-sdk/client-servicediscovery';
 import type * as appAutoScaling from '@aws-sdk/client-application-auto-scaling';
 import type * as cloudWatch from '@aws-sdk/client-cloudwatch';
 
-export type { ecs, elbv2, route53, s3, logs, ssm, secretsManager, ec2, serviceDiscovery };
+export type { ecs, elb, elbv2, route53, s3, logs, ssm, secretsManager, ec2, serviceDiscovery };
 export type { appAutoScaling, cloudWatch };
 
 export interface EcsApi {
@@ -112,6 +113,30 @@ export const ELBV2_MUTATING_METHODS = [
   'setSubnets',
   'setSecurityGroups',
 ] as const satisfies readonly (keyof Elbv2Api)[];
+
+/**
+ * Classic Load Balancing, for `scheduler.elb` (hako §3.3, §4.13). Classic load balancers are named, not ARN'd:
+ * every call takes the name.
+ */
+export interface ElbApi {
+  describeLoadBalancers(input: elb.DescribeLoadBalancersCommandInput): Promise<elb.DescribeLoadBalancersCommandOutput>;
+  describeTags(input: elb.DescribeTagsCommandInput): Promise<elb.DescribeTagsCommandOutput>;
+  describeLoadBalancerAttributes(
+    input: elb.DescribeLoadBalancerAttributesCommandInput,
+  ): Promise<elb.DescribeLoadBalancerAttributesCommandOutput>;
+  // Mutating calls.
+  createLoadBalancer(input: elb.CreateLoadBalancerCommandInput): Promise<elb.CreateLoadBalancerCommandOutput>;
+  deleteLoadBalancer(input: elb.DeleteLoadBalancerCommandInput): Promise<elb.DeleteLoadBalancerCommandOutput>;
+  modifyLoadBalancerAttributes(
+    input: elb.ModifyLoadBalancerAttributesCommandInput,
+  ): Promise<elb.ModifyLoadBalancerAttributesCommandOutput>;
+}
+
+export const ELB_MUTATING_METHODS = [
+  'createLoadBalancer',
+  'deleteLoadBalancer',
+  'modifyLoadBalancerAttributes',
+] as const satisfies readonly (keyof ElbApi)[];
 
 export interface Route53Api {
   listHostedZonesByName(input: route53.ListHostedZonesByNameCommandInput): Promise<route53.ListHostedZonesByNameCommandOutput>;
@@ -227,6 +252,8 @@ export const CLOUD_WATCH_MUTATING_METHODS = ['putMetricAlarm'] as const satisfie
 export interface AwsClients {
   ecs(region?: string): Promise<EcsApi>;
   elbv2(region?: string): Promise<Elbv2Api>;
+  /** Classic Load Balancing (`scheduler.elb`). */
+  elb(region?: string): Promise<ElbApi>;
   route53(): Promise<Route53Api>;
   s3(region?: string): Promise<S3Api>;
   logs(region?: string): Promise<LogsApi>;
@@ -242,6 +269,7 @@ export interface AwsClients {
 export interface AwsPorts {
   ecs: EcsApi;
   elbv2: Elbv2Api;
+  elb: ElbApi;
   route53: Route53Api;
   s3: S3Api;
   logs: LogsApi;
@@ -257,6 +285,7 @@ export interface AwsPorts {
 export const MUTATING_METHODS: { readonly [K in keyof AwsPorts]: readonly (keyof AwsPorts[K])[] } = {
   ecs: ECS_MUTATING_METHODS,
   elbv2: ELBV2_MUTATING_METHODS,
+  elb: ELB_MUTATING_METHODS,
   route53: ROUTE53_MUTATING_METHODS,
   s3: S3_MUTATING_METHODS,
   logs: LOGS_MUTATING_METHODS,

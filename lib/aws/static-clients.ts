@@ -23,6 +23,7 @@ export function awsClientsFromPorts(ports: Partial<AwsPorts>): AwsClients {
   return {
     ecs: () => get('ecs'),
     elbv2: () => get('elbv2'),
+    elb: () => get('elb'),
     route53: () => get('route53'),
     s3: () => get('s3'),
     logs: () => get('logs'),
@@ -57,6 +58,7 @@ export function readOnlyAwsClients(clients: AwsClients): AwsClients {
   return {
     ecs: async (region) => readOnlyPort('ecs', await clients.ecs(region)),
     elbv2: async (region) => readOnlyPort('elbv2', await clients.elbv2(region)),
+    elb: async (region) => readOnlyPort('elb', await clients.elb(region)),
     route53: async () => readOnlyPort('route53', await clients.route53()),
     s3: async (region) => readOnlyPort('s3', await clients.s3(region)),
     logs: async (region) => readOnlyPort('logs', await clients.logs(region)),

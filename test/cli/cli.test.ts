@@ -59,12 +59,23 @@ describe('CLI', () => {
       .filter((f) => /\.(jsonnet|ya?ml)$/.test(f) && !f.includes('node_modules'));
 
     it('finds the examples', () => {
-      expect(files).to.include.members(['hello.jsonnet', 'hello-fargate.jsonnet', 'nodejs.jsonnet', 'golang.jsonnet']);
+      expect(files).to.include.members([
+        'hello.jsonnet',
+        'hello-fargate.jsonnet',
+        'nodejs.jsonnet',
+        'golang.jsonnet',
+        path.join('terraform', 'nodejs.jsonnet'),
+        path.join('terraform', 'golang.jsonnet'),
+      ]);
     });
+
+    // The Terraform variant reads the shared env file, as its users run it (base.env names the committed state).
+    const wiring = (file: string): string[] =>
+      file.startsWith(`terraform${path.sep}`) ? ['--envfile', path.join(definitionsDir, 'terraform', 'base.env')] : [];
 
     for (const file of files) {
       it(`${file} validates and prints the canonical model`, async () => {
-        const r = await runHako(['show-definition', '--strict', path.join(definitionsDir, file)], { env: NO_AWS });
+        const r = await runHako(['show-definition', '--strict', ...wiring(file), path.join(definitionsDir, file)], { env: NO_AWS, cwd: repoRoot });
         expect(r.stderr, r.stderr).to.equal('');
         expect(r.code).to.equal(0);
         const model = JSON.parse(r.stdout) as { id: string; containers: { name: string; image: string }[] };

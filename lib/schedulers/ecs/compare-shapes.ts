@@ -261,6 +261,7 @@ export function serviceShape(s: ServiceLike): Shape {
       s.loadBalancers &&
       sortUnordered(
         s.loadBalancers.map((lb) => ({
+          load_balancer_name: lb.loadBalancerName,
           target_group_arn: lb.targetGroupArn,
           container_name: lb.containerName,
           container_port: lb.containerPort,

@@ -10,6 +10,7 @@ import { pruneEmpty } from '../../plan/normalise-for-diff.js';
 import { displayRefs, isOutputRef, type Deferred } from '../../plan/outputs.js';
 import { compareServiceShapes, compareTaskDefinitionShapes } from './compare.js';
 import { serviceShape, type ServiceLike } from './compare-shapes.js';
+import { checkClassicBindingChange, classicBinding } from './classic-elb/binding.js';
 import { serviceBindings } from './load-balancers.js';
 import type { EcsObserved } from './observe.js';
 import { buildCreateService, buildUpdateService, isDaemon } from './service-params.js';
@@ -97,27 +98,23 @@ function checkSupported(model: AppModel): void {
   if (s.desired_count === undefined && !isDaemon(model)) {
     issues.push({ path: 'scheduler.desired_count', message: 'desired_count must be set', severity: 'error' });
   }
-  if (s.elb !== undefined) {
-    issues.push({
-      path: 'scheduler.elb',
-      message: 'classic ELB is not supported yet; use an ALB (scheduler.elb_v2 or an alb script)',
-      severity: 'error',
-    });
-  }
   if (issues.length > 0) throw new DefinitionError(model.file, issues, { summary: `Cannot deploy ${model.id}` });
 }
 
 /**
  * The service's load balancer bindings as ECS takes them. A binding's ARN may be a ref to the step that creates the
- * target group in this apply (the alb script's contribution); a binding without one cannot be deployed.
+ * target group in this apply (the alb script's contribution); a binding without one cannot be deployed. A classic
+ * load balancer (`scheduler.elb`) is bound by name.
  */
 function loadBalancers(model: AppModel): DeferredLoadBalancer[] {
-  return serviceBindings(model).map((lb) => {
+  const groups = serviceBindings(model).map((lb) => {
     if (lb.target_group_arn === undefined) {
       throw new HakoError(`The load balancer binding of target group ${lb.target_group_name} has no ARN`, 'ECS_UNRESOLVED_TARGET_GROUP');
     }
     return { targetGroupArn: lb.target_group_arn as Deferred, containerName: lb.container_name, containerPort: lb.container_port };
   });
+  const classic = classicBinding(model);
+  return classic === undefined ? groups : [...groups, classic];
 }
 
 /**
@@ -193,6 +190,7 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
   // Load balancers are sent only when they change: ECS then needs them all, and an unchanged list would make
   // every update look like a load balancer change in CloudTrail.
   const lbsChanged = !sameLoadBalancers(lbs, service.loadBalancers ?? []);
+  if (lbsChanged) checkClassicBindingChange(model, lbs, service.loadBalancers ?? []);
   const cmp = compareServiceShapes(
     displayRefs({
       ...input,
@@ -236,14 +234,19 @@ export function planEcsDeploy(model: AppModel, observed: EcsObserved, options: P
   return { steps: [tdStep, update] };
 }
 
-function lbKey(lb: { targetGroupArn?: Deferred | undefined; containerName?: string | undefined; containerPort?: number | undefined }): string {
+function lbKey(lb: {
+  targetGroupArn?: Deferred | undefined;
+  loadBalancerName?: string | undefined;
+  containerName?: string | undefined;
+  containerPort?: number | undefined;
+}): string {
   const arn = lb.targetGroupArn === undefined ? '' : isOutputRef(lb.targetGroupArn) ? `ref:${lb.targetGroupArn.$output}` : lb.targetGroupArn;
-  return JSON.stringify([arn, lb.containerName ?? '', lb.containerPort ?? 0]);
+  return JSON.stringify([arn, lb.loadBalancerName ?? '', lb.containerName ?? '', lb.containerPort ?? 0]);
 }
 
 /** Whether the service's live load balancers are the bindings (in any order); a pending ARN always differs. */
 function sameLoadBalancers(desired: readonly DeferredLoadBalancer[], live: readonly ecs.LoadBalancer[]): boolean {
   const a = desired.map(lbKey).sort();
-  const b = live.map((lb) => lbKey({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort })).sort();
+  const b = live.map((lb) => lbKey(lb)).sort();
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -24,6 +24,16 @@ import type {
 } from '../scheduler.js';
 import { applyEcsStep, isEcsGone, reconcileEcsStep, rolloutOf, type EcsApplyContext } from './apply.js';
 import { AUTOSCALING_STEP_OWNER, applyAutoscalingStep, planAutoscalingDeploy } from './autoscaling/index.js';
+import {
+  applyClassicElbStep,
+  checkClassicElb,
+  CLASSIC_ELB_STEP_OWNER,
+  classicElbStatus,
+  isClassicElbGone,
+  planClassicElbForDeploy,
+  planClassicElbForRemove,
+  reconcileClassicElbStep,
+} from './classic-elb/index.js';
 import { checkBindings } from './load-balancers.js';
 import { describeLatestTaskDefinition, observeEcs } from './observe.js';
 import { runOneshot } from './oneshot.js';
@@ -75,7 +85,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
   return {
     runsScripts: true,
 
-    validate: (anyModel: AnyAppModel) => checkBindings(ecsModel(anyModel)),
+    validate: (anyModel: AnyAppModel) => [...checkBindings(ecsModel(anyModel)), ...checkClassicElb(ecsModel(anyModel))],
 
     async planDeploy(anyModel: AnyAppModel, options: DeployPlanOptions): Promise<Step[]> {
       const model = ecsModel(anyModel);
@@ -83,13 +93,16 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       if (missing.length > 0) throw new DefinitionError(model.file, missing);
       const observed = await observeEcs(await ecsApi(), model, model.id);
       const sd = await planSd(model);
-      const ecsPlan = planEcsDeploy(model, observed, {
+      // Before the service, which is created bound to it; it also fixes the host port the task definition maps.
+      const elb = await planClassicElbForDeploy(model, aws(), observed);
+      for (const w of elb.warnings) warn(io, 'classic-elb.ignored-change', w);
+      const ecsPlan = planEcsDeploy(elb.model, observed, {
         force: options.force,
         ...(sd === undefined ? {} : { serviceRegistries: sd.registries }),
       });
       // After the service: the scalable target is the service, which must exist before it is registered.
       const autoscaling = await planAutoscalingDeploy(model, aws(), observed.service);
-      return [...(sd?.steps ?? []), ...ecsPlan.steps, ...autoscaling];
+      return [...(sd?.steps ?? []), ...elb.steps, ...ecsPlan.steps, ...autoscaling];
     },
 
     async check(model: AnyAppModel): Promise<void> {
@@ -108,16 +121,18 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
         const [autoScaling, cloudWatch] = await Promise.all([ctx.aws().applicationAutoScaling(), ctx.aws().cloudWatch()]);
         return applyAutoscalingStep(step, { autoScaling, cloudWatch, io: ctx.io, elbv2: () => ctx.aws().elbv2() });
       }
+      if (step.owner === CLASSIC_ELB_STEP_OWNER) return applyClassicElbStep(step, { elb: await ctx.aws().elb(), io: ctx.io });
       return applyEcsStep(step, await applyContext(ctx));
     },
 
     async reconcile(step: Step, ctx: ApplyContext): Promise<StepOutcome | undefined> {
       if (step.owner === SD_STEP_OWNER) return reconcileSdStep(step, await ctx.aws().serviceDiscovery());
       if (step.owner === AUTOSCALING_STEP_OWNER) return undefined;
+      if (step.owner === CLASSIC_ELB_STEP_OWNER) return reconcileClassicElbStep(step, await ctx.aws().elb());
       return reconcileEcsStep(step, await applyContext(ctx));
     },
 
-    isGone: isEcsGone,
+    isGone: (step: Step, error: unknown) => (step.owner === CLASSIC_ELB_STEP_OWNER ? isClassicElbGone(step, error) : isEcsGone(step, error)),
 
     async wait(anyModel: AnyAppModel, journal: readonly JournalEntry[], options: WaitOptions): Promise<RolloutOutcome> {
       const model = ecsModel(anyModel);
@@ -175,13 +190,15 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const model = ecsModel(anyModel);
       const service = await describeLiveService(await ecsApi(), model.scheduler.cluster, model.id);
       const ecsSteps = planRemove(service, model).steps;
-      if (!hasServiceRegistries(service)) return ecsSteps;
+      // hako removed the load balancer whether or not the service still existed; it goes once the service is gone.
+      const elbSteps = await planClassicElbForRemove(model, aws(), service === undefined ? undefined : deleteServiceStepId(service.serviceName ?? model.id));
+      if (!hasServiceRegistries(service)) return [...ecsSteps, ...elbSteps];
       // The Cloud Map services the live service registers into (not the definition's: those may have changed).
       const sdObserved = await observeSdRemoval(await aws().serviceDiscovery(), service);
       for (const id of sdObserved.missing) info(io, 'service-discovery.missing', `Service discovery service ${id} doesn't exist`, { id });
       // Instances deregister once the service is gone; Cloud Map refuses to delete a service that has some.
       const sdSteps = planSdRemoval(sdObserved).steps.map((s) => ({ ...s, dependsOn: [deleteServiceStepId(service?.serviceName ?? model.id)] }));
-      return [...ecsSteps, ...sdSteps];
+      return [...ecsSteps, ...sdSteps, ...elbSteps];
     },
 
     async planOneshot(anyModel: AnyAppModel, _options: OneshotPlanOptions): Promise<readonly Step[]> {
@@ -240,8 +257,10 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       if (report.serviceRegistries.length > 0) {
         report.serviceDiscovery = await observeSdStatus(await aws().serviceDiscovery(), report.serviceRegistries);
       }
-      if (sections.length > 0) report.sections = [...sections];
-      return { exists: true, text: renderStatus(report, { sections }), data: report };
+      const elb = await classicElbStatus(model, aws());
+      const all = elb === undefined ? sections : [elb, ...sections];
+      if (all.length > 0) report.sections = [...all];
+      return { exists: true, text: renderStatus(report, { sections: all }), data: report };
     },
   };
 }

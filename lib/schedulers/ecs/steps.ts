@@ -42,9 +42,13 @@ export interface TaskDefinitionUnchangedPayload {
   readonly arn: string;
 }
 
-/** A load balancer binding as ECS takes it, the target group ARN possibly provided by another step. */
+/**
+ * A load balancer binding as ECS takes it: a target group (its ARN possibly provided by another step) or a classic
+ * load balancer by name (`scheduler.elb`).
+ */
 export interface DeferredLoadBalancer {
-  readonly targetGroupArn: Deferred;
+  readonly targetGroupArn?: Deferred;
+  readonly loadBalancerName?: string;
   readonly containerName: string;
   readonly containerPort: number;
 }
@@ -104,7 +108,12 @@ export function isEcsStep<K extends EcsStepKind>(step: Step, kind: K): step is E
 }
 
 function loadBalancers(list: readonly DeferredLoadBalancer[]): ecs.LoadBalancer[] {
-  return list.map((lb) => ({ targetGroupArn: known(lb.targetGroupArn), containerName: lb.containerName, containerPort: lb.containerPort }));
+  return list.map((lb) => ({
+    ...(lb.targetGroupArn === undefined ? {} : { targetGroupArn: known(lb.targetGroupArn) }),
+    ...(lb.loadBalancerName === undefined ? {} : { loadBalancerName: lb.loadBalancerName }),
+    containerName: lb.containerName,
+    containerPort: lb.containerPort,
+  }));
 }
 
 function registries(list: readonly DeferredServiceRegistry[]): ecs.ServiceRegistry[] {
