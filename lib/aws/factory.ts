@@ -140,6 +140,24 @@ const SERVICE_DISCOVERY_METHODS: Record<keyof ServiceDiscoveryApi, true> = {
   deleteService: true,
 };
 
+/**
+ * The methods each port binds, by port: what the SDK is actually asked to do. Exported so a test can check that
+ * every method that is not a read (Describe*, List*, Get*, Head*) is in the port's `*_MUTATING_METHODS` list.
+ */
+export const PORT_METHODS: { readonly [K in keyof AwsPorts]: Readonly<Record<string, true>> } = {
+  ecs: ECS_METHODS,
+  elbv2: ELBV2_METHODS,
+  route53: ROUTE53_METHODS,
+  s3: S3_METHODS,
+  logs: LOGS_METHODS,
+  ec2: EC2_METHODS,
+  ssm: SSM_METHODS,
+  secretsManager: SECRETS_MANAGER_METHODS,
+  applicationAutoScaling: APPLICATION_AUTO_SCALING_METHODS,
+  cloudWatch: CLOUD_WATCH_METHODS,
+  serviceDiscovery: SERVICE_DISCOVERY_METHODS,
+};
+
 // Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
 const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
   ecs: {
