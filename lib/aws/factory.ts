@@ -31,6 +31,8 @@ import { adaptS3, type RawS3Api } from './s3-adapter.js';
 export interface AwsClientsOptions {
   /** Default region (the definition's `scheduler.region`); omitted, the SDK's chain (AWS_REGION, profile). */
   readonly region?: string;
+  /** Shared config profile (`--profile`); omitted, AWS_PROFILE or `default`. */
+  readonly profile?: string;
   /** hako's version, sent as `hako/<version>` in the user agent. */
   readonly userAgentVersion: string;
   /** Receives a debug message per AWS call (service and operation only, never parameters). */
@@ -40,6 +42,7 @@ export interface AwsClientsOptions {
 /** Client settings every service shares. Adaptive retries ride out the throttling a busy account sees. */
 export interface BaseClientConfig {
   region?: string;
+  profile?: string;
   retryMode: 'adaptive';
   maxAttempts: number;
   customUserAgent: string;
@@ -236,6 +239,7 @@ export function baseClientConfig(options: AwsClientsOptions, region?: string): B
   const effective = region ?? options.region;
   return {
     ...(effective === undefined ? {} : { region: effective }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     retryMode: 'adaptive',
     maxAttempts: 8,
     customUserAgent: `hako/${options.userAgentVersion}`,

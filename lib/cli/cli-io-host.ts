@@ -7,7 +7,9 @@ export interface CliIoHostOptions {
   readonly output: OutputFormat;
   /** debug messages are shown with --verbose or --debug. */
   readonly verbose: boolean;
-  readonly color: boolean;
+  /** Colour for what goes to stdout (results, info lines) and to stderr (warnings, errors, status): see color.ts. */
+  readonly colorStdout: boolean;
+  readonly colorStderr: boolean;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
 }
@@ -15,33 +17,48 @@ export interface CliIoHostOptions {
 const LEVEL_RANK: Record<IoLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /**
- * Renders IoHost traffic for a terminal. Results and info lines go to stdout (hako printed its log there, and
- * users pipe it); warnings and errors go to stderr. On a TTY a single live status line is redrawn in place on
- * stderr; elsewhere (CI logs) it is dropped, since the same facts arrive as plain lines. With `--output json`
- * every message is one JSON object per line on stdout.
+ * Renders IoHost traffic for a terminal. Text: results and info lines go to stdout (hako printed its log there,
+ * and users pipe it); warnings and errors go to stderr. On a TTY a single live status line is redrawn in place on
+ * stderr; elsewhere (CI logs) it is dropped, since the same facts arrive as plain lines.
+ *
+ * `--output json`: stdout carries the command's result only (one JSON document), so `hako status --output json |
+ * jq` works; every message is one JSON object per line on stderr.
  */
 export class CliIoHost implements IoHost {
-  private readonly colors: ReturnType<typeof pc.createColors>;
+  private readonly errColors: ReturnType<typeof pc.createColors>;
   private statusShown = false;
+  private infoToStderr = false;
 
   constructor(private readonly options: CliIoHostOptions) {
-    this.colors = pc.createColors(options.color);
+    this.errColors = pc.createColors(options.colorStderr);
   }
 
+  /** Whether results (which go to stdout) may be coloured. */
   get color(): boolean {
-    return this.options.color;
+    return this.options.colorStdout;
+  }
+
+  get output(): OutputFormat {
+    return this.options.output;
+  }
+
+  /**
+   * Keeps stdout for the result alone: info lines go to stderr from now on. For results meant for a pipe in text
+   * mode too (`oneshot --no-wait` prints the task as JSON).
+   */
+  reserveStdoutForResult(): void {
+    this.infoToStderr = true;
   }
 
   notify(message: IoMessage): void {
     if (LEVEL_RANK[message.level] > LEVEL_RANK[this.options.verbose ? 'debug' : 'info']) return;
+    this.clearStatus();
     if (this.options.output === 'json') {
-      this.clearStatus();
       const line = { time: new Date().toISOString(), level: message.level, code: message.code, message: message.message, data: message.data };
-      this.options.stdout.write(JSON.stringify(line) + '\n');
+      this.options.stderr.write(JSON.stringify(line) + '\n');
       return;
     }
-    this.clearStatus();
-    const c = this.colors;
+    const c = this.errColors;
     switch (message.level) {
       case 'error':
         this.options.stderr.write(c.red(message.message) + '\n');
@@ -53,7 +70,7 @@ export class CliIoHost implements IoHost {
         this.options.stderr.write(c.dim(message.message) + '\n');
         break;
       default:
-        this.options.stdout.write(message.message + '\n');
+        (this.infoToStderr ? this.options.stderr : this.options.stdout).write(message.message + '\n');
     }
   }
 
@@ -69,7 +86,7 @@ export class CliIoHost implements IoHost {
       return;
     }
     const width = this.options.stderr.columns ?? 100;
-    this.options.stderr.write('\r\x1b[K' + this.colors.cyan(line.slice(0, Math.max(10, width - 1))));
+    this.options.stderr.write('\r\x1b[K' + this.errColors.cyan(line.slice(0, Math.max(10, width - 1))));
     this.statusShown = true;
   }
 

@@ -1,9 +1,12 @@
 import { isMutatingOperation } from '../../lib/aws/ports.js';
 import type { CliResult } from './cli.js';
 
-/** `Service Operation` for every AWS call a `--verbose --output json` run reported (its `aws.call` messages). */
+/**
+ * `Service Operation` for every AWS call a `--verbose --output json` run reported (its `aws.call` messages, JSON
+ * lines on stderr; stdout holds the command's result).
+ */
 export function awsCalls(r: CliResult): string[] {
-  return r.stdout
+  return r.stderr
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { code: string; data?: { service?: string; operation?: string } })
