@@ -4,9 +4,21 @@
  */
 import { toAwsApiError } from './aws-error.js';
 
-/** The one thing we need from an SDK v3 client. */
+/** The one thing we need from an SDK v3 client (and its resolved config, to name the region in errors). */
 export interface SdkClient {
   send(command: unknown): Promise<unknown>;
+  readonly config?: { readonly region?: unknown };
+}
+
+/** The region a client signs for, for error messages; undefined when it cannot tell (no region at all). */
+async function clientRegion(client: SdkClient): Promise<string | undefined> {
+  try {
+    const region: unknown = client.config?.region;
+    const value: unknown = typeof region === 'function' ? await (region as () => unknown)() : region;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Called before each request; used for debug logging. */
@@ -23,6 +35,7 @@ export function bindPort<P>(
   commands: Readonly<Record<string, unknown>>,
   methods: Readonly<Record<keyof P & string, true>>,
   onCall?: CallListener,
+  settings: { readonly profile?: string } = {},
 ): P {
   const port: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const method of Object.keys(methods)) {
@@ -37,7 +50,7 @@ export function bindPort<P>(
       try {
         return await client.send(new Ctor(input ?? {}));
       } catch (err) {
-        throw toAwsApiError(service, operation, err);
+        throw toAwsApiError(service, operation, err, { input, region: await clientRegion(client), profile: settings.profile });
       }
     };
   }

@@ -26,17 +26,32 @@ import type {
   SsmApi,
 } from './ports.js';
 import { bindPort, type CallListener, type SdkClient } from './bind-port.js';
+import { addKeepErrorBody } from './keep-error-body.js';
+import { assertProfileExists } from './profiles.js';
+import { addRetryNotice } from './retry-notice.js';
 import { adaptS3, type RawS3Api } from './s3-adapter.js';
 
 export interface AwsClientsOptions {
-  /** Default region (the definition's `scheduler.region`); omitted, the SDK's chain (AWS_REGION, profile). */
+  /**
+   * Default region (the definition's `scheduler.region`, or `--region`); omitted, AWS_REGION, then
+   * AWS_DEFAULT_REGION (as the AWS CLI reads it; the SDK alone does not), then the profile's region.
+   */
   readonly region?: string;
   /** Shared config profile (`--profile`); omitted, AWS_PROFILE or `default`. */
   readonly profile?: string;
   /** hako's version, sent as `hako/<version>` in the user agent. */
   readonly userAgentVersion: string;
-  /** Receives a debug message per AWS call (service and operation only, never parameters). */
+  /** Receives a debug message per AWS call (service and operation only, never parameters), and retry notices. */
   readonly io?: IoHost;
+  /** Attempts per call (first try included); tests lower it. */
+  readonly maxAttempts?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+/** AWS_DEFAULT_REGION where the AWS CLI would use it: when AWS_REGION is not set. */
+export function regionFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.AWS_REGION ? undefined : env.AWS_DEFAULT_REGION || undefined;
 }
 
 /** Client settings every service shares. Adaptive retries ride out the throttling a busy account sees. */
@@ -241,7 +256,7 @@ export function baseClientConfig(options: AwsClientsOptions, region?: string): B
     ...(effective === undefined ? {} : { region: effective }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     retryMode: 'adaptive',
-    maxAttempts: 8,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     customUserAgent: `hako/${options.userAgentVersion}`,
   };
 }
@@ -250,7 +265,9 @@ export function baseClientConfig(options: AwsClientsOptions, region?: string): B
  * Builds the lazily created AWS ports for one run. Nothing is loaded or created until a getter is called; each
  * (service, region) pair gets one SDK client, shared by every later call.
  */
-export function createAwsClients(options: AwsClientsOptions): AwsClients {
+export function createAwsClients(given: AwsClientsOptions): AwsClients {
+  const options: AwsClientsOptions = { ...given, region: given.region ?? regionFromEnvironment() };
+  const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
   const cache = new Map<string, Promise<unknown>>();
   const io = options.io;
   const onCall: CallListener | undefined =
@@ -274,9 +291,13 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     // The SDK warns on stderr, outside IoHost, that its future releases will need Node 22. That is news for hako's
     // maintainers (package.json `engines`), not for someone deploying; an explicit user setting still wins.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    if (profile !== undefined) assertProfileExists(profile, options.profile !== undefined ? '--profile' : 'AWS_PROFILE');
     const { module, Client } = await spec.load();
-    const client = new Client({ ...baseClientConfig(options, region), ...spec.extraConfig?.() });
-    const raw = bindPort<Record<string, true>>(spec.service, client, module, spec.methods, onCall);
+    const config = baseClientConfig(options, region);
+    const client = new Client({ ...config, ...spec.extraConfig?.() });
+    addKeepErrorBody(client as { middlewareStack?: never });
+    if (io !== undefined) addRetryNotice(client as { middlewareStack?: never }, spec.service, io, config.maxAttempts);
+    const raw = bindPort<Record<string, true>>(spec.service, client, module, spec.methods, onCall, { profile });
     return spec.adapt ? spec.adapt(raw as never) : (raw as unknown as P);
   }
 
