@@ -9,6 +9,8 @@ import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { normaliseDefinition } from '../definition/normalise.js';
 import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.js';
+import { isEcsApp } from '../schedulers/scheduler.js';
+import { validateEcsModel } from '../schedulers/ecs/validate.js';
 import { warn, type IoHost } from '../io/io-host.js';
 import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins } from '../plugin-loader.js';
 import { builtinProviders } from '../providers/builtins.js';
@@ -27,6 +29,9 @@ export interface DefinitionSource {
   readonly strict?: boolean;
   /** Env provider plugin modules for `std.native('provide.<type>')` (`--plugin`, `HAKO_PLUGINS`). */
   readonly plugins?: readonly string[];
+  /** Stops evaluation (Ctrl-C); it is also bounded by `evalTimeoutMs` (default 60 s). */
+  readonly signal?: AbortSignal;
+  readonly evalTimeoutMs?: number;
 }
 
 export interface LoadOptions extends DefinitionSource {
@@ -80,6 +85,8 @@ export async function evaluateSource(
     jpath: options.jpath,
     extStr: options.extStr,
     extCode: options.extCode,
+    signal: options.signal,
+    timeoutMs: options.evalTimeoutMs,
     providerMode: options.providerMode,
     providers,
     context: providerContext,
@@ -102,6 +109,9 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
     scriptSchemas,
     schedulerSchemas,
   });
+  // What ECS would refuse only at RegisterTaskDefinition, before any AWS call (to move behind the scheduler contract).
+  const ecsIssues = isEcsApp(model) ? validateEcsModel(model) : [];
+  if (ecsIssues.length > 0) throw new DefinitionError(model.file, [...ecsIssues, ...warnings], { hint: 'Fix the definition; ECS would reject it.' });
   // The file as the user named it (relative paths stay relative) rather than the resolved absolute path.
   for (const w of warnings) warn(io, 'definition.warning', `${options.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
 

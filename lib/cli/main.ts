@@ -11,7 +11,9 @@ import { wantsColor } from './color.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './commands/command.js';
 import { earlyOptions, ownArgs } from './early-options.js';
+import { runawayEvaluations } from '../definition/evaluate/runaway.js';
 import { renderError } from './render/error.js';
+import { endStuckProcess } from './signals.js';
 import { knownOptions, unknownFlags, unknownFlagsMessage } from './unknown-options.js';
 
 export interface MainStreams {
@@ -83,6 +85,8 @@ export async function main(argv: readonly string[], streams: MainStreams = { std
   } catch (error) {
     const rendered = renderError(error, { color: colorStderr, debug: early.debug, cwd: process.cwd(), output: early.output });
     streams.stderr.write(rendered.text);
+    // A Jsonnet evaluation given up while computing would keep the process alive for ever.
+    if (runawayEvaluations() > 0) endStuckProcess(rendered.exitCode);
     return rendered.exitCode;
   }
 }

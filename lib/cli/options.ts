@@ -1,6 +1,7 @@
 /** Options shared by every command that reads a definition, and their parsing into typed values. */
 import type { Argv } from 'yargs';
 import type { DefinitionSource } from '../actions/load-app.js';
+import { DEFAULT_EVAL_TIMEOUT_MS } from '../definition/evaluate/interruptible.js';
 import { UsageError } from '../errors.js';
 
 export interface GlobalArgs {
@@ -19,6 +20,7 @@ export interface DefinitionArgs extends GlobalArgs {
   'ext-code'?: string | string[];
   strict?: boolean;
   plugin?: string | string[];
+  'eval-timeout': number;
 }
 
 /** A repeatable option's values as a list. */
@@ -34,7 +36,12 @@ export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
     .option('ext-str', { type: 'string', describe: 'Jsonnet external variable as a string: KEY=VALUE (repeatable)' })
     .option('ext-code', { type: 'string', describe: 'Jsonnet external variable as code: KEY=EXPR (repeatable)' })
     .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
-    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' }) as Argv<
+    .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' })
+    .option('eval-timeout', {
+      type: 'number',
+      default: DEFAULT_EVAL_TIMEOUT_MS / 1000,
+      describe: 'Give up evaluating the definition (provider calls included) after this many seconds',
+    }) as Argv<
     T & DefinitionArgs
   >;
 }
@@ -50,7 +57,8 @@ export function parseKeyValues(items: string | readonly string[] | undefined, fl
   return out;
 }
 
-export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = process.env): DefinitionSource {
+/** The definition the command reads; `signal` (the command's Ctrl-C) also stops its evaluation. */
+export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): DefinitionSource {
   const fromEnv = (env.HAKO_PLUGINS ?? '')
     .split(/[,\s]+/)
     .map((s) => s.trim())
@@ -62,6 +70,8 @@ export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = 
     extCode: parseKeyValues(args['ext-code'], '--ext-code'),
     strict: args.strict ?? false,
     plugins: [...fromEnv, ...many(args.plugin)],
+    evalTimeoutMs: parsePositiveSeconds(args['eval-timeout'] ?? DEFAULT_EVAL_TIMEOUT_MS / 1000, '--eval-timeout') * 1000,
+    ...(signal === undefined ? {} : { signal }),
   };
 }
 

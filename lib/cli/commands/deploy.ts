@@ -31,7 +31,7 @@ export const deployCommand: CliCommand = {
     try {
       const { deploy } = await import('../../actions/deploy.js');
       const result = await deploy({
-        source: definitionSource(args, env),
+        source: definitionSource(args, env, signals.signal),
         io,
         awsFor,
         tag: args.tag,

@@ -55,7 +55,7 @@ export const oneshotCommand: CliCommand = {
     try {
       const { oneshot } = await import('../../actions/oneshot.js');
       const outcome = await oneshot({
-        source: definitionSource(args, processEnv),
+        source: definitionSource(args, processEnv, signals.signal),
         io,
         awsFor,
         command,

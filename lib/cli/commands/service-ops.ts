@@ -26,7 +26,7 @@ export const rollbackCommand: CliCommand = {
     const timeoutMs = args.timeout === undefined ? undefined : parsePositiveSeconds(args.timeout, '--timeout') * 1000;
     const signals = abortOnSignals();
     try {
-      const plan = await (await ops()).rollback({ source: definitionSource(args, env), io, awsFor, dryRun: args['dry-run'], to: args.to, timeoutMs, signal: signals.signal });
+      const plan = await (await ops()).rollback({ source: definitionSource(args, env, signals.signal), io, awsFor, dryRun: args['dry-run'], to: args.to, timeoutMs, signal: signals.signal });
       if (args['dry-run']) await printPlan(io, plan);
       return 0;
     } finally {

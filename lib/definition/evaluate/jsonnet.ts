@@ -6,11 +6,12 @@ import { Jsonnet, JsonnetError } from '@hanazuki/node-jsonnet';
 import { DefinitionError, HakoError, ProviderError, UsageError } from '../../errors.js';
 import type { ProviderContext } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
+import { interruption, untilStopped, type EvaluationLimits } from './interruptible.js';
 import { jsonnetIssue, parseJsonnetError } from './jsonnet-errors.js';
 
 export type ProviderMode = 'expand' | 'check' | 'placeholder';
 
-export interface JsonnetEvaluationOptions {
+export interface JsonnetEvaluationOptions extends EvaluationLimits {
   /** The file as the user gave it: libjsonnet names files in errors relative to it. */
   readonly file: string;
   readonly appId: string;
@@ -44,12 +45,13 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
   // libjsonnet only keeps the text of an error thrown by a native callback; keep the error itself so that the
   // issue carries our message (and hint) rather than `ProviderError: …`.
   let nativeError: Error | undefined;
+  const limits = interruption(options.file, options);
   for (const type of options.providers.types()) {
     vm.nativeCallback(
       `provide.${type}`,
       async (rawOptions: unknown, name: unknown) => {
         try {
-          return await provide(type, rawOptions, name, options);
+          return await untilStopped(provide(type, rawOptions, name, options), limits.signal);
         } catch (e) {
           nativeError = e instanceof Error ? e : new Error(String(e));
           throw new Error(nativeError.message);
@@ -62,7 +64,7 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
 
   let output: string;
   try {
-    output = await vm.evaluateFile(options.file);
+    output = await limits.run(vm.evaluateFile(options.file));
   } catch (e) {
     if (!(e instanceof JsonnetError)) throw e;
     const parsed = parseJsonnetError(e.message);
