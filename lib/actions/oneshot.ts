@@ -20,7 +20,8 @@ import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type
 export interface OneshotOptions {
   readonly source: DefinitionSource;
   readonly io: IoHost;
-  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  /** AWS clients for a region; default: the CLI's factory (lazyAwsFor: SDK chain, AWS_PROFILE, AWS_REGION…). */
+  readonly awsFor?: (region: string | undefined) => () => AwsClients;
   readonly command: readonly string[];
   readonly tag?: string;
   /** Extra containers to start with `app` (`-c`). */

@@ -3,6 +3,7 @@
  * the script instances, and the AWS ports in the definition's region (read-only for dry runs).
  */
 import type { AwsClients } from '../aws/ports.js';
+import { lazyAwsFor } from '../aws/lazy-clients.js';
 import { readOnlyAwsClients } from '../aws/static-clients.js';
 import type { AppModel, PluginAppModel, ScriptContribution } from '../definition/model.js';
 import { PluginError, HakoError } from '../errors.js';
@@ -49,8 +50,8 @@ export interface PreparedPluginApp {
 
 export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
   readonly dryRun: boolean;
-  /** Builds AWS ports for a region (the definition's `scheduler.region`). */
-  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  /** Builds AWS ports for a region (the definition's `scheduler.region`); default: the CLI's factory. */
+  readonly awsFor?: (region: string | undefined) => () => AwsClients;
   /** Skip scripts entirely (hako: `status` and `stop` load none). */
   readonly withoutScripts?: boolean;
   /**
@@ -60,7 +61,9 @@ export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
   readonly withoutContributions?: boolean;
 }
 
-export async function prepareApp(options: PrepareOptions): Promise<PreparedApp | PreparedPluginApp> {
+export async function prepareApp(given: PrepareOptions): Promise<PreparedApp | PreparedPluginApp> {
+  // Programmatic callers may pass no clients: they get the same lazy factory as the CLI.
+  const options = { ...given, awsFor: given.awsFor ?? lazyAwsFor({ io: given.io }) };
   // Providers may need AWS before the region is known (Jsonnet's provide.ssm): they get the default chain.
   const loaded = await loadApp({ ...options, aws: options.awsFor(undefined) });
   const model = loaded.model;
@@ -95,7 +98,7 @@ export async function prepareApp(options: PrepareOptions): Promise<PreparedApp |
   return { kind: 'ecs', loaded, model: applyContributions(model, contributions), scripts, aws, dryRun: options.dryRun, io: options.io };
 }
 
-function preparePlugin(loaded: LoadedApp, model: PluginAppModel, options: PrepareOptions): PreparedPluginApp {
+function preparePlugin(loaded: LoadedApp, model: PluginAppModel, options: PrepareOptions & Required<Pick<PrepareOptions, 'awsFor'>>): PreparedPluginApp {
   const type = model.scheduler.type;
   const plugin = loaded.schedulerPlugins.get(type);
   const where = `scheduler.type in ${model.file}`;

@@ -18,7 +18,8 @@ import { applyScriptSteps, callScheduler, planScripts, prepareApp, runHook, type
 export interface ServiceOpOptions {
   readonly source: DefinitionSource;
   readonly io: IoHost;
-  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  /** AWS clients for a region; default: the CLI's factory (lazyAwsFor: SDK chain, AWS_PROFILE, AWS_REGION…). */
+  readonly awsFor?: (region: string | undefined) => () => AwsClients;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
   /** Pauses between retries (deleting Cloud Map services); injectable for tests. */

@@ -26,7 +26,7 @@ export const showDefinitionCommand: CliCommand = {
     await showDefinition({
       source: definitionSource(args),
       io,
-      aws: awsFor(undefined),
+      awsFor,
       expand: args.expand ?? false,
       raw: args.raw ?? false,
       format: args.format,
