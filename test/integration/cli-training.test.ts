@@ -130,8 +130,9 @@ describe('integration: the training scenario (two apps on one ALB) through the C
   }
 
   /** The messages of a `--output json` run (one JSON object per line). */
+  /** `--output json`: every message is a JSON line on stderr (stdout holds the command's result alone). */
   function messages(r: CliResult): JsonMessage[] {
-    return r.stdout
+    return r.stderr
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as JsonMessage);
@@ -165,8 +166,8 @@ describe('integration: the training scenario (two apps on one ALB) through the C
         // The log must show calls at all, or "no mutating call" below would prove nothing.
         expect(calls.some((c) => /DescribeServices$/.test(c)), `${file} calls: ${calls.join(', ')}`).to.equal(true);
         expect(mutatingCalls(calls), file).to.deep.equal([]);
-        expect(again.stdout).to.contain("Task definition isn't changed");
-        expect(again.stdout).to.contain("Service isn't changed");
+        expect(again.stderr).to.contain("Task definition isn't changed");
+        expect(again.stderr).to.contain("Service isn't changed");
       }
     });
 
@@ -232,7 +233,9 @@ describe('integration: the training scenario (two apps on one ALB) through the C
       const again = await ok('deploy', GOLANG_HOST, '--verbose', '--output', 'json');
       expect(mutatingCalls(awsCalls(again))).to.deep.equal([]);
       expect(messages(again).filter((m) => m.level === 'warn' || m.level === 'error')).to.deep.equal([]);
-      expect(again.stderr).to.equal('');
+      // Nothing but hako's own JSON messages on stderr (no stray warning from elsewhere), nothing on stdout.
+      expect(again.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'))).to.deep.equal([]);
+      expect(again.stdout).to.equal('');
 
       await ok('remove', GOLANG_HOST);
       expect((await service('golang-host')).status).to.equal('INACTIVE');
