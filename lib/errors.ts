@@ -107,8 +107,9 @@ export class AwsApiError extends HakoError {
   readonly service: string;
   readonly operation: string;
   readonly awsCode: string;
-  constructor(service: string, operation: string, awsCode: string, message: string, options: HakoErrorOptions = {}) {
-    super(`${service} ${operation} failed: ${awsCode}: ${message}`, 'AWS_API', 1, options);
+  /** `options.summary` replaces the usual `<service> <operation> failed: <code>: <message>` line. */
+  constructor(service: string, operation: string, awsCode: string, message: string, options: HakoErrorOptions & { summary?: string } = {}) {
+    super(options.summary ?? `${service} ${operation} failed: ${awsCode}: ${message}`, 'AWS_API', 1, options);
     this.service = service;
     this.operation = operation;
     this.awsCode = awsCode;

@@ -46,5 +46,10 @@ export {
   type StepStatus,
 } from './plan/executor.js';
 export { displayRefs, isOutputRef, known, outputRef, shown, type Deferred, type OutputRef } from './plan/outputs.js';
-export type { AwsClients } from './aws/ports.js';
-export { HAKO_VERSION } from './version.js';
+export type { AwsClients, AwsPorts } from './aws/ports.js';
+// The AWS clients the CLI uses, for programmatic callers who want to configure them (region, profile, IoHost), and
+// clients from hand-written ports (tests). Importing these loads no SDK code: clients are built on first use.
+export { lazyAwsFor, type AwsFor, type AwsSettings } from './aws/lazy-clients.js';
+export { createAwsClients, type AwsClientsOptions } from './aws/factory.js';
+export { awsClientsFromPorts } from './aws/static-clients.js';
+export { HAKO_PACKAGE, HAKO_VERSION } from './version.js';

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { EvaluatedDefinition } from './definition/evaluate.js';
 import { PluginError } from './errors.js';
 import type { PluginRegistration } from './plugin.js';
+import { letPluginsResolveHako } from './plugin-resolution.js';
 import type { ProviderPlugin } from './providers/provider.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import type { SchedulerPlugin } from './schedulers/scheduler.js';
@@ -51,6 +52,7 @@ export async function importPlugin(spec: string, fromDir: string, kind: PluginKi
   const resolved = resolvePluginSpec(spec, fromDir, context);
   let mod: Record<string, unknown>;
   try {
+    letPluginsResolveHako();
     mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);

@@ -7,13 +7,16 @@ import { readFileSync } from 'node:fs';
 // Compiled, this file is dist/lib/version.js: the package root is two levels up (the same holds for lib/version.ts).
 const packageJsonUrl = new URL('../../package.json', import.meta.url);
 
-function readVersion(): string {
-  const parsed: unknown = JSON.parse(readFileSync(packageJsonUrl, 'utf8'));
-  if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') {
-    return parsed.version;
-  }
-  throw new Error(`hako: no version in ${packageJsonUrl.pathname}`);
+const packageJson: unknown = JSON.parse(readFileSync(packageJsonUrl, 'utf8'));
+
+function readField(field: 'version' | 'name'): string {
+  const value = typeof packageJson === 'object' && packageJson !== null ? (packageJson as Record<string, unknown>)[field] : undefined;
+  if (typeof value === 'string') return value;
+  throw new Error(`hako: no ${field} in ${packageJsonUrl.pathname}`);
 }
 
 /** The version of this hako, e.g. `0.1.0`. */
-export const HAKO_VERSION: string = readVersion();
+export const HAKO_VERSION: string = readField('version');
+
+/** The npm package hako is published as (the command is `hako`): what plugins import. */
+export const HAKO_PACKAGE: string = readField('name');

@@ -28,7 +28,8 @@ function measure(what: string, args: string[], env: NodeJS.ProcessEnv): Row {
   const calls = new Map<string, number>();
   let reads = 0;
   let writes = 0;
-  for (const line of r.stdout.split('\n')) {
+  // --output json: messages (the aws.call debug lines) are JSON lines on stderr.
+  for (const line of r.stderr.split('\n')) {
     if (!line.startsWith('{')) continue;
     const m = JSON.parse(line) as { code?: string; data?: { service: string; operation: string } };
     if (m.code !== 'aws.call' || !m.data) continue;

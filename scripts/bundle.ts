@@ -5,10 +5,15 @@
  * bundle (imported lazily from node_modules, never by show-definition), and so does the native Jsonnet addon.
  */
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// esbuild names chunks by content hash and never deletes old ones: start from an empty folder, so that the
+// package ships only this build's chunks.
+rmSync(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
 
 await build({
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'main.js') },

@@ -1,10 +1,10 @@
 // An example third-party script plugin: it validates its own options and announces deploys through hako's
 // IoHost. Use it with `{ type: './plugins/deploy-notice.mjs', channel: '#deploys' }` in `scripts` (the path is
-// relative to the definition file). A published plugin would `import { z } from 'hako'`; this example sits
-// inside the repository, so it imports zod directly.
-import { z } from 'zod';
+// relative to the definition file). It imports zod from hako, which works wherever the plugin lives (README,
+// "Writing a plugin").
+import { z } from 'hako-ecs';
 
-/** @type {import('hako').ScriptPlugin<{ channel: string; mention?: string }>} */
+/** @type {import('hako-ecs').ScriptPlugin<{ channel: string; mention?: string }>} */
 const plugin = {
   type: 'deploy-notice',
   configSchema: z.strictObject({

@@ -8,7 +8,7 @@
 // `hako oneshot`, `rollback`, `stop` and `remove` report that this scheduler does not support them.
 import { z } from 'zod';
 
-/** @type {import('hako').SchedulerPlugin<{ label: string }>} */
+/** @type {import('hako-ecs').SchedulerPlugin<{ label: string }>} */
 const plugin = {
   type: 'print',
   configSchema: z.strictObject({

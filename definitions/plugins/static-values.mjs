@@ -7,7 +7,7 @@
 // A real provider would read a secret store in `ask`; `askKeys` lets dry runs check names without reading values.
 import { z } from 'zod';
 
-/** @type {import('hako').ProviderPlugin<{ values: Record<string, string> }>} */
+/** @type {import('hako-ecs').ProviderPlugin<{ values: Record<string, string> }>} */
 const plugin = {
   type: 'static-values',
   configSchema: z.strictObject({

@@ -18,7 +18,8 @@ import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepar
 export interface DeployOptions {
   readonly source: DefinitionSource;
   readonly io: IoHost;
-  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  /** AWS clients for a region; default: the CLI's factory (lazyAwsFor: SDK chain, AWS_PROFILE, AWS_REGION…). */
+  readonly awsFor?: (region: string | undefined) => () => AwsClients;
   readonly tag?: string;
   readonly force?: boolean;
   /** Plan and render only (diff, deploy --dry-run). */

@@ -10,6 +10,7 @@ import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { normaliseDefinition } from '../definition/normalise.js';
 import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.js';
+import { builtinSchedulers } from '../schedulers/registry.js';
 import { warn, type IoHost } from '../io/io-host.js';
 import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins } from '../plugin-loader.js';
 import { builtinProviders } from '../providers/builtins.js';
@@ -41,6 +42,9 @@ export interface DefinitionSource {
    * directory, or s3://bucket/key). Absent: `HAKO_TFSTATE` from the environment above (env files included).
    */
   readonly tfstate?: string;
+  /** Stops evaluation (Ctrl-C); it is also bounded by `evalTimeoutMs` (default 60 s). */
+  readonly signal?: AbortSignal;
+  readonly evalTimeoutMs?: number;
 }
 
 export interface LoadOptions extends DefinitionSource {
@@ -96,6 +100,8 @@ export async function evaluateSource(
     jpath: options.jpath,
     extStr: options.extStr,
     extCode: options.extCode,
+    signal: options.signal,
+    timeoutMs: options.evalTimeoutMs,
     providerMode: options.providerMode,
     providers,
     context: providerContext,
@@ -129,6 +135,13 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
     scriptSchemas,
     schedulerSchemas,
   });
+  // What the platform would refuse only late (ECS: at RegisterTaskDefinition, after other steps ran): checked by the
+  // scheduler's registration, before any AWS call and in every command (show-definition lints it too).
+  const registration = builtinSchedulers().find((p) => p.type === model.scheduler.type) ?? schedulerPlugins.get(model.scheduler.type);
+  const schedulerIssues = (registration?.validate?.(model) ?? []).filter((i) => i.severity === 'error');
+  if (schedulerIssues.length > 0) {
+    throw new DefinitionError(model.file, [...schedulerIssues, ...warnings], { hint: `Fix the definition; ${model.scheduler.type} would reject it.` });
+  }
   // The file as the user named it (relative paths stay relative) rather than the resolved absolute path.
   for (const w of warnings) warn(io, 'definition.warning', `${options.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
 

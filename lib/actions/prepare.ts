@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from '../aws/ports.js';
+import { lazyAwsFor } from '../aws/lazy-clients.js';
 import { readOnlyAwsClients } from '../aws/static-clients.js';
 import { schedulerConfig, type AnyAppModel, type AppModel, type ScriptContribution } from '../definition/model.js';
 import { DefinitionError, HakoError, PluginError } from '../errors.js';
@@ -46,8 +47,8 @@ export interface PreparedApp {
 
 export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
   readonly dryRun: boolean;
-  /** Builds AWS ports for a region (the definition's `scheduler.region`). */
-  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  /** Builds AWS ports for a region (the definition's `scheduler.region`); default: the CLI's factory. */
+  readonly awsFor?: (region: string | undefined) => () => AwsClients;
   /** Skip scripts entirely (hako: `status` and `stop` load none). */
   readonly withoutScripts?: boolean;
   /**
@@ -73,7 +74,9 @@ function regionOf(config: unknown): string | undefined {
   return typeof region === 'string' ? region : undefined;
 }
 
-export async function prepareApp(options: PrepareOptions): Promise<PreparedApp> {
+export async function prepareApp(given: PrepareOptions): Promise<PreparedApp> {
+  // Programmatic callers may pass no clients: they get the same lazy factory as the CLI.
+  const options = { ...given, awsFor: given.awsFor ?? lazyAwsFor({ io: given.io }) };
   // Providers may need AWS before the region is known (Jsonnet's provide.ssm): they get the default chain.
   const loaded = await loadApp({ ...options, aws: options.awsFor(undefined) });
   const model = loaded.model;

@@ -17,7 +17,8 @@ import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepar
 export interface ServiceOpOptions {
   readonly source: DefinitionSource;
   readonly io: IoHost;
-  readonly awsFor: (region: string | undefined) => () => AwsClients;
+  /** AWS clients for a region; default: the CLI's factory (lazyAwsFor: SDK chain, AWS_PROFILE, AWS_REGION…). */
+  readonly awsFor?: (region: string | undefined) => () => AwsClients;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
   /** Pauses between retries and polls; injectable for tests. */

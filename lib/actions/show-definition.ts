@@ -1,5 +1,5 @@
 import { stringify as toYaml } from 'yaml';
-import type { AwsClients } from '../aws/ports.js';
+import { lazyAwsFor, type AwsFor } from '../aws/lazy-clients.js';
 import type { AnyAppModel } from '../definition/model.js';
 import type { IoHost } from '../io/io-host.js';
 import { evaluateSource, loadApp, type DefinitionSource } from './load-app.js';
@@ -7,7 +7,8 @@ import { evaluateSource, loadApp, type DefinitionSource } from './load-app.js';
 export interface ShowDefinitionOptions {
   readonly source: DefinitionSource;
   readonly io: IoHost;
-  readonly aws: () => AwsClients;
+  /** AWS clients (for `--expand` of ssm/secretsmanager providers); default: the CLI's factory, as for deploy. */
+  readonly awsFor?: AwsFor;
   /** Resolve provider values (secrets!) instead of printing `${NAME}` placeholders. */
   readonly expand: boolean;
   /** Print the evaluated definition before normalisation, as hako's show-definition did. */
@@ -30,7 +31,8 @@ export function formatDocument(value: unknown, format: 'json' | 'yaml'): string 
  * evaluate → normalise → print. Without `expand` no provider is created (placeholders stay), so secrets cannot
  * print by accident; the whole definition is still validated, so this doubles as a linter.
  */
-export async function showDefinition(options: ShowDefinitionOptions): Promise<void> {
+export async function showDefinition(given: ShowDefinitionOptions): Promise<void> {
+  const options = { ...given, aws: (given.awsFor ?? lazyAwsFor({ io: given.io }))(undefined) };
   if (options.raw) {
     // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
     const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });

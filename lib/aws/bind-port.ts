@@ -4,9 +4,21 @@
  */
 import { toAwsApiError } from './aws-error.js';
 
-/** The one thing we need from an SDK v3 client. */
+/** The one thing we need from an SDK v3 client (and its resolved config, to name the region in errors). */
 export interface SdkClient {
   send(command: unknown): Promise<unknown>;
+  readonly config?: { readonly region?: unknown };
+}
+
+/** The region a client signs for, for error messages; undefined when it cannot tell (no region at all). */
+async function clientRegion(client: SdkClient): Promise<string | undefined> {
+  try {
+    const region: unknown = client.config?.region;
+    const value: unknown = typeof region === 'function' ? await (region as () => unknown)() : region;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Called before each request; used for debug logging. */
@@ -24,6 +36,7 @@ export function bindPort<P>(
   commands: Readonly<Record<string, unknown>>,
   methods: Readonly<Record<keyof P & string, true>>,
   onCall?: CallListener,
+  settings: { readonly profile?: string } = {},
 ): P {
   const port: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const method of Object.keys(methods)) {
@@ -39,7 +52,7 @@ export function bindPort<P>(
       try {
         return await sender.send(new Ctor(input ?? {}));
       } catch (err) {
-        throw toAwsApiError(service, operation, err);
+        throw toAwsApiError(service, operation, err, { input, region: await clientRegion(sender), profile: settings.profile });
       }
     };
   }

@@ -27,20 +27,38 @@ import type {
   SsmApi,
 } from './ports.js';
 import { bindPort, type CallListener, type SdkClient } from './bind-port.js';
+import { addKeepErrorBody } from './keep-error-body.js';
+import { assertProfileExists } from './profiles.js';
+import { addRetryNotice } from './retry-notice.js';
 import { adaptS3, type RawS3Api } from './s3-adapter.js';
 
 export interface AwsClientsOptions {
-  /** Default region (the definition's `scheduler.region`); omitted, the SDK's chain (AWS_REGION, profile). */
+  /**
+   * Default region (the definition's `scheduler.region`, or `--region`); omitted, AWS_REGION, then
+   * AWS_DEFAULT_REGION (as the AWS CLI reads it; the SDK alone does not), then the profile's region.
+   */
   readonly region?: string;
+  /** Shared config profile (`--profile`); omitted, AWS_PROFILE or `default`. */
+  readonly profile?: string;
   /** hako's version, sent as `hako/<version>` in the user agent. */
   readonly userAgentVersion: string;
-  /** Receives a debug message per AWS call (service and operation only, never parameters). */
+  /** Receives a debug message per AWS call (service and operation only, never parameters), and retry notices. */
   readonly io?: IoHost;
+  /** Attempts per call (first try included); tests lower it. */
+  readonly maxAttempts?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+/** AWS_DEFAULT_REGION where the AWS CLI would use it: when AWS_REGION is not set. */
+export function regionFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.AWS_REGION ? undefined : env.AWS_DEFAULT_REGION || undefined;
 }
 
 /** Client settings every service shares. Adaptive retries ride out the throttling a busy account sees. */
 export interface BaseClientConfig {
   region?: string;
+  profile?: string;
   retryMode: 'adaptive';
   maxAttempts: number;
   customUserAgent: string;
@@ -156,6 +174,25 @@ const SERVICE_DISCOVERY_METHODS: Record<keyof ServiceDiscoveryApi, true> = {
   deleteService: true,
 };
 
+/**
+ * The methods each port binds, by port: what the SDK is actually asked to do. Exported so a test can check that
+ * every method that is not a read (Describe*, List*, Get*, Head*) is in the port's `*_MUTATING_METHODS` list.
+ */
+export const PORT_METHODS: { readonly [K in keyof AwsPorts]: Readonly<Record<string, true>> } = {
+  ecs: ECS_METHODS,
+  elbv2: ELBV2_METHODS,
+  elb: ELB_METHODS,
+  route53: ROUTE53_METHODS,
+  s3: S3_METHODS,
+  logs: LOGS_METHODS,
+  ec2: EC2_METHODS,
+  ssm: SSM_METHODS,
+  secretsManager: SECRETS_MANAGER_METHODS,
+  applicationAutoScaling: APPLICATION_AUTO_SCALING_METHODS,
+  cloudWatch: CLOUD_WATCH_METHODS,
+  serviceDiscovery: SERVICE_DISCOVERY_METHODS,
+};
+
 // Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
 const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
   ecs: {
@@ -246,8 +283,9 @@ export function baseClientConfig(options: AwsClientsOptions, region?: string): B
   const effective = region ?? options.region;
   return {
     ...(effective === undefined ? {} : { region: effective }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     retryMode: 'adaptive',
-    maxAttempts: 8,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     customUserAgent: `hako/${options.userAgentVersion}`,
   };
 }
@@ -256,7 +294,9 @@ export function baseClientConfig(options: AwsClientsOptions, region?: string): B
  * Builds the lazily created AWS ports for one run. Nothing is loaded or created until a getter is called; each
  * (service, region) pair gets one SDK client, shared by every later call.
  */
-export function createAwsClients(options: AwsClientsOptions): AwsClients {
+export function createAwsClients(given: AwsClientsOptions): AwsClients {
+  const options: AwsClientsOptions = { ...given, region: given.region ?? regionFromEnvironment() };
+  const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
   const cache = new Map<string, Promise<unknown>>();
   const io = options.io;
   const onCall: CallListener | undefined =
@@ -280,12 +320,27 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     // The SDK warns on stderr, outside IoHost, that its future releases will need Node 22. That is news for hako's
     // maintainers (package.json `engines`), not for someone deploying; an explicit user setting still wins.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    if (profile !== undefined) assertProfileExists(profile, options.profile !== undefined ? '--profile' : 'AWS_PROFILE');
     const { module, Client } = await spec.load();
-    const config = { ...baseClientConfig(options, region), ...spec.extraConfig?.() };
-    const client = new Client(config);
-    const once = spec.sentOnce === undefined ? undefined : new Client({ ...config, maxAttempts: 1 });
+    const config = baseClientConfig(options, region);
+    const clientConfig = { ...config, ...spec.extraConfig?.() };
+    const withMiddleware = (c: SdkClient, maxAttempts: number): SdkClient => {
+      addKeepErrorBody(c as { middlewareStack?: never });
+      if (io !== undefined) addRetryNotice(c as { middlewareStack?: never }, spec.service, io, maxAttempts);
+      return c;
+    };
+    const client = withMiddleware(new Client(clientConfig), config.maxAttempts);
+    // Creates without an idempotency token are sent once (see ServiceSpec.sentOnce): the executor decides.
+    const once = spec.sentOnce === undefined ? undefined : withMiddleware(new Client({ ...clientConfig, maxAttempts: 1 }), 1);
     const sentOnce = new Set(spec.sentOnce ?? []);
-    const raw = bindPort<Record<string, true>>(spec.service, (method) => (once !== undefined && sentOnce.has(method) ? once : client), module, spec.methods, onCall);
+    const raw = bindPort<Record<string, true>>(
+      spec.service,
+      (method) => (once !== undefined && sentOnce.has(method) ? once : client),
+      module,
+      spec.methods,
+      onCall,
+      { profile },
+    );
     return spec.adapt ? spec.adapt(raw as never) : (raw as unknown as P);
   }
 

@@ -1,27 +1,29 @@
+import { lazyAwsFor, type AwsFor, type AwsSettings } from '../aws/lazy-clients.js';
 import type { AwsClients } from '../aws/ports.js';
-import type { IoHost } from '../io/io-host.js';
-import { HAKO_VERSION } from '../version.js';
+import { UsageError } from '../errors.js';
 
 /**
- * A lazy AwsClients for a region: nothing (not even the factory module's SDK imports) loads until a port is
- * first used, which keeps `show-definition` free of SDK code.
+ * The CLI's AWS settings (`--region`, `--profile`, the IoHost that reports each call), set once by main before a
+ * command runs. Commands pass `awsFor` to the actions.
  */
-let callIo: IoHost | undefined;
+let settings: AwsSettings = {};
+let build: AwsFor = lazyAwsFor(settings);
 
-/** The CLI's IoHost receives one debug message per AWS call (`--verbose`; counted by the benchmarks). */
-export function reportAwsCallsTo(io: IoHost): void {
-  callIo = io;
+export function configureAws(next: AwsSettings): void {
+  settings = next;
+  build = lazyAwsFor(next);
 }
 
+/**
+ * Clients for `region` (the definition's `scheduler.region`), else for `--region`, else the SDK's chain. A
+ * `--region` that contradicts the definition is a usage error: the service lives where the definition says, and
+ * silently deploying elsewhere than the user asked is worse than stopping.
+ */
 export function awsFor(region: string | undefined): () => AwsClients {
-  let clients: Promise<AwsClients> | undefined;
-  const get = (): Promise<AwsClients> =>
-    (clients ??= import('../aws/factory.js').then((m) => m.createAwsClients({ region, userAgentVersion: HAKO_VERSION, io: callIo })));
-  // Each port getter awaits the factory first, so callers keep the AwsClients shape.
-  const facade = new Proxy({} as AwsClients, {
-    get(_target, property: string) {
-      return (...args: unknown[]) => get().then((c) => (c as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!(...args));
-    },
-  });
-  return () => facade;
+  if (region !== undefined && settings.region !== undefined && region !== settings.region) {
+    throw new UsageError(`--region ${settings.region} contradicts scheduler.region ${region} in the definition`, {
+      hint: 'The definition decides where the app lives: drop --region, or change scheduler.region.',
+    });
+  }
+  return build(region);
 }

@@ -7,7 +7,9 @@ export interface CliIoHostOptions {
   readonly output: OutputFormat;
   /** debug messages are shown with --verbose or --debug. */
   readonly verbose: boolean;
-  readonly color: boolean;
+  /** Colour for what goes to stdout (results, info lines) and to stderr (warnings, errors, status): see color.ts. */
+  readonly colorStdout: boolean;
+  readonly colorStderr: boolean;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   /** Time for the ticking status line and heartbeats; real by default. */
@@ -50,44 +52,64 @@ const LEVEL_RANK: Record<IoLevel, number> = { error: 0, warn: 1, info: 2, debug:
 const QUIET_IN_TEXT = new Set(['step.started', 'step.finished']);
 
 /**
- * Renders IoHost traffic for a terminal. Results and info lines go to stdout (hako printed its log there, and
- * users pipe it); warnings and errors go to stderr. On a TTY a single live status line is redrawn in place on
- * stderr; elsewhere (CI logs) it is dropped, since the same facts arrive as plain lines. With `--output json`
- * every message is one JSON object per line on stdout.
+ * Renders IoHost traffic for a terminal. Text: results and info lines go to stdout (hako printed its log there,
+ * and users pipe it); warnings and errors go to stderr. On a TTY a single live status line is redrawn in place on
+ * stderr; elsewhere (CI logs) it is dropped, since the same facts arrive as plain lines — but a long wait prints a
+ * heartbeat line now and then, so a silent job is not taken for a hung one.
+ *
+ * `--output json`: stdout carries the command's result only (one JSON document), so `hako status --output json |
+ * jq` works; every message is one JSON object per line on stderr.
  */
 export class CliIoHost implements IoHost {
-  private readonly colors: ReturnType<typeof pc.createColors>;
+  private readonly errColors: ReturnType<typeof pc.createColors>;
   private statusShown = false;
+  private infoToStderr = false;
   private waiting: { line: string; progress: StatusProgress; startedAt: number } | undefined;
   private stopTimer: (() => void) | undefined;
   /** When the last line was written (for heartbeats). */
   private lastLineAt: number;
 
   constructor(private readonly options: CliIoHostOptions) {
-    this.colors = pc.createColors(options.color);
-    this.lastLineAt = (options.timers ?? realTimers).now();
+    this.errColors = pc.createColors(options.colorStderr);
+    this.lastLineAt = this.timers.now();
   }
 
+  private get timers(): Timers {
+    return this.options.timers ?? realTimers;
+  }
+
+  /** Whether results (which go to stdout) may be coloured. */
   get color(): boolean {
-    return this.options.color;
+    return this.options.colorStdout;
+  }
+
+  get output(): OutputFormat {
+    return this.options.output;
+  }
+
+  /**
+   * Keeps stdout for the result alone: info lines go to stderr from now on. For results meant for a pipe in text
+   * mode too (`oneshot --no-wait` prints the task as JSON).
+   */
+  reserveStdoutForResult(): void {
+    this.infoToStderr = true;
   }
 
   notify(message: IoMessage): void {
     if (LEVEL_RANK[message.level] > LEVEL_RANK[this.options.verbose ? 'debug' : 'info']) return;
-    this.lastLineAt = (this.options.timers ?? realTimers).now();
     if (this.options.output === 'text' && QUIET_IN_TEXT.has(message.code) && !this.options.verbose) {
       // Each step's owner already says what it did in hako's words; the start shows as the live status line.
       if (message.code === 'step.started') this.status(`${message.message}…`);
       return;
     }
+    this.lastLineAt = this.timers.now();
+    this.clearStatus();
     if (this.options.output === 'json') {
-      this.clearStatus();
       const line = { time: new Date().toISOString(), level: message.level, code: message.code, message: message.message, data: message.data };
-      this.options.stdout.write(JSON.stringify(line) + '\n');
+      this.options.stderr.write(JSON.stringify(line) + '\n');
       return;
     }
-    this.clearStatus();
-    const c = this.colors;
+    const c = this.errColors;
     switch (message.level) {
       case 'error':
         this.options.stderr.write(c.red(message.message) + '\n');
@@ -99,12 +121,12 @@ export class CliIoHost implements IoHost {
         this.options.stderr.write(c.dim(message.message) + '\n');
         break;
       default:
-        this.options.stdout.write(message.message + '\n');
+        (this.infoToStderr ? this.options.stderr : this.options.stdout).write(message.message + '\n');
     }
   }
 
   result(text: string): void {
-    this.lastLineAt = (this.options.timers ?? realTimers).now();
+    this.lastLineAt = this.timers.now();
     this.clearStatus();
     this.options.stdout.write(text.endsWith('\n') ? text : text + '\n');
   }
@@ -121,16 +143,20 @@ export class CliIoHost implements IoHost {
 
   /** Keeps a long wait's line alive between the wait's own calls (its polls may be 10 s apart). */
   private tick(line: string, progress: StatusProgress): void {
-    const timers = this.options.timers ?? realTimers;
-    this.waiting = { line, progress, startedAt: timers.now() - progress.elapsedMs };
-    this.stopTimer ??= timers.every(1000, () => {
+    this.waiting = { line, progress, startedAt: this.timers.now() - progress.elapsedMs };
+    this.stopTimer ??= this.timers.every(1000, () => {
       const w = this.waiting;
       if (w === undefined) return;
       if (this.live) this.drawStatus(this.withElapsed(w.line));
-      else if (timers.now() - this.lastLineAt >= HEARTBEAT_MS) {
+      else if (this.timers.now() - this.lastLineAt >= HEARTBEAT_MS) {
         // CI systems kill jobs that print nothing for minutes: say the wait is alive, with what it waits on.
         const detail = w.progress.detail === undefined ? '' : ` — ${w.progress.detail}`;
-        this.notify({ level: 'info', code: 'progress.heartbeat', message: `${this.withElapsed(w.line)}${detail}`, data: { elapsedMs: timers.now() - w.startedAt, limitMs: w.progress.limitMs } });
+        this.notify({
+          level: 'info',
+          code: 'progress.heartbeat',
+          message: `${this.withElapsed(w.line)}${detail}`,
+          data: { elapsedMs: this.timers.now() - w.startedAt, limitMs: w.progress.limitMs },
+        });
       }
     });
   }
@@ -138,7 +164,7 @@ export class CliIoHost implements IoHost {
   private withElapsed(line: string): string {
     const w = this.waiting;
     if (w === undefined) return line;
-    const elapsed = formatSeconds((this.options.timers ?? realTimers).now() - w.startedAt);
+    const elapsed = formatSeconds(this.timers.now() - w.startedAt);
     return `${line}: ${elapsed}${w.progress.limitMs === undefined ? '' : ` / ${formatSeconds(w.progress.limitMs)}`}`;
   }
 
@@ -148,7 +174,7 @@ export class CliIoHost implements IoHost {
     this.waiting = undefined;
   }
 
-  /** A status line is drawn in place only on a terminal, and never into JSON output. */
+  /** A status line is drawn in place only on a terminal, and never among JSON output. */
   private get live(): boolean {
     return this.options.output !== 'json' && Boolean(this.options.stderr.isTTY);
   }
@@ -156,7 +182,7 @@ export class CliIoHost implements IoHost {
   private drawStatus(line: string): void {
     if (!this.live) return;
     const width = this.options.stderr.columns ?? 100;
-    this.options.stderr.write('\r\x1b[K' + this.colors.cyan(line.slice(0, Math.max(10, width - 1))));
+    this.options.stderr.write('\r\x1b[K' + this.errColors.cyan(line.slice(0, Math.max(10, width - 1))));
     this.statusShown = true;
   }
 

@@ -1,6 +1,7 @@
 /** Options shared by every command that reads a definition, and their parsing into typed values. */
 import type { Argv } from 'yargs';
 import type { DefinitionSource } from '../actions/load-app.js';
+import { DEFAULT_EVAL_TIMEOUT_MS } from '../definition/evaluate/interruptible.js';
 import { UsageError } from '../errors.js';
 
 export interface GlobalArgs {
@@ -21,6 +22,7 @@ export interface DefinitionArgs extends GlobalArgs {
   plugin?: string | string[];
   envfile?: string | string[];
   tfstate?: string | string[];
+  'eval-timeout': number;
 }
 
 /** A repeatable option's values as a list. */
@@ -38,7 +40,12 @@ export function withDefinitionOptions<T>(y: Argv<T>): Argv<T & DefinitionArgs> {
     .option('strict', { type: 'boolean', describe: 'Treat unknown keys in the definition as errors' })
     .option('plugin', { type: 'string', describe: 'Load an env provider plugin module (repeatable; also HAKO_PLUGINS)' })
     .option('envfile', { type: 'string', describe: 'Load KEY=value lines into the environment the definition sees (repeatable; later files win)' })
-    .option('tfstate', { type: 'string', describe: "Terraform state for std.native('tfstate'): a path or s3://bucket/key (also HAKO_TFSTATE)" }) as Argv<
+    .option('tfstate', { type: 'string', describe: "Terraform state for std.native('tfstate'): a path or s3://bucket/key (also HAKO_TFSTATE)" })
+    .option('eval-timeout', {
+      type: 'number',
+      default: DEFAULT_EVAL_TIMEOUT_MS / 1000,
+      describe: 'Give up evaluating the definition (provider calls included) after this many seconds',
+    }) as Argv<
     T & DefinitionArgs
   >;
 }
@@ -59,7 +66,8 @@ export function parseKeyValues(items: string | readonly string[] | undefined, fl
   return out;
 }
 
-export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = process.env): DefinitionSource {
+/** The definition the command reads; `signal` (the command's Ctrl-C) also stops its evaluation. */
+export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): DefinitionSource {
   const fromEnv = (env.HAKO_PLUGINS ?? '')
     .split(/[,\s]+/)
     .map((s) => s.trim())
@@ -74,6 +82,8 @@ export function definitionSource(args: DefinitionArgs, env: NodeJS.ProcessEnv = 
     env,
     envFiles: many(args.envfile),
     ...(args.tfstate === undefined ? {} : { tfstate: lastOf(args.tfstate) }),
+    evalTimeoutMs: parsePositiveSeconds(args['eval-timeout'] ?? DEFAULT_EVAL_TIMEOUT_MS / 1000, '--eval-timeout') * 1000,
+    ...(signal === undefined ? {} : { signal }),
   };
 }
 

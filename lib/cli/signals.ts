@@ -24,3 +24,15 @@ export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
     dispose,
   };
 }
+
+/**
+ * Ends a process that cannot exit by itself: an abandoned libjsonnet evaluation still occupies a thread-pool
+ * thread, and Node joins those threads on exit (lib/definition/evaluate/runaway.ts). Interrupted runs end by
+ * SIGINT, as Unix tools do after Ctrl-C (the shell sees 130); a timeout ends by SIGKILL (137). If SIGINT is
+ * ignored (a background job of a script), SIGKILL follows.
+ */
+export function endStuckProcess(exitCode: number): void {
+  process.removeAllListeners('SIGINT');
+  process.kill(process.pid, exitCode === 130 ? 'SIGINT' : 'SIGKILL');
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 200);
+}

@@ -3,17 +3,20 @@
  * `.json` (as hako does, so a `.json` file's keys come out sorted like any Jsonnet output), YAML for `.yml`/`.yaml`
  * (document key order kept, with hako's `!include`). Nothing is validated here; normalisation does that.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DefinitionError } from '../errors.js';
+import { AbortedError, DefinitionError } from '../errors.js';
 import type { ProviderContext } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { decodeUtf8, replacementCharIssues } from './evaluate/encoding.js';
+import type { EvaluationLimits } from './evaluate/interruptible.js';
 import { evaluateJsonnet, type ProviderMode } from './evaluate/jsonnet.js';
 import { loadYamlFile } from './evaluate/yaml-loader.js';
 
 export type { ProviderMode } from './evaluate/jsonnet.js';
 
-export interface EvaluateOptions {
+/** `signal` and `timeoutMs` bound the evaluation (evaluate/interruptible.ts). */
+export interface EvaluateOptions extends EvaluationLimits {
   /** Path as the user gave it. */
   file: string;
   /** -J/--jpath, searched after the importing file's directory. */
@@ -79,12 +82,21 @@ export async function evaluateDefinition(options: EvaluateOptions): Promise<Eval
   let raw: unknown;
   switch (format) {
     case 'jsonnet':
-    case 'json':
+    case 'json': {
+      // libjsonnet would read bytes that are not UTF-8 as U+FFFD without a word: check the file it is given, and
+      // what comes out for the files it imports.
+      const decoded = decodeUtf8(await readFile(absolute), given);
+      if ('issue' in decoded) throw new DefinitionError(given, [decoded.issue], { summary: `Could not evaluate ${given}` });
       // Provider paths resolve against the definition's directory whatever the caller put in the context.
       raw = await evaluateJsonnet({ ...options, file: given, appId, context: { ...options.context, rootPath } });
+      const replaced = replacementCharIssues(raw, given);
+      if (replaced.length > 0) throw new DefinitionError(given, replaced);
       break;
+    }
     case 'yaml':
+      // Synchronous, and bounded by the loader's size and alias limits rather than by the timeout.
       raw = loadYamlFile(given);
+      if (options.signal?.aborted) throw new AbortedError(`Interrupted while evaluating ${given}`);
       break;
   }
   return { file: absolute, appId, rootPath, format, raw };

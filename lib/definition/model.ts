@@ -261,7 +261,7 @@ export type SchedulerModel = EcsSchedulerModel | PluginSchedulerModel;
  * receives; `AppModelData<SchedulerModel>` is what normalisation produces once scheduler plugins are possible.
  */
 export interface AppModelData<S extends SchedulerModel = EcsSchedulerModel> {
-  /** Application id: the definition file name minus its last extension. Also the service name and family. */
+  /** Application id: `app_id`, else the definition file name minus its last extension. Also the service name and family. */
   id: string;
   /** Absolute path of the definition file. */
   file: string;

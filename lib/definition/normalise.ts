@@ -302,7 +302,8 @@ export function normaliseDefinition(evaluated: EvaluatedDefinition, options: Nor
   const definition = result.definition;
   const schedulerType = definition.scheduler.type;
   const model: AppModelData<SchedulerModel> = {
-    id: evaluated.appId,
+    // `app_id` when the file name cannot be the service name (`my app!.jsonnet`, `アプリ.yml`).
+    id: some(definition.app_id) ?? evaluated.appId,
     file: evaluated.file,
     root_path: evaluated.rootPath,
     // Validation accepted a non-ecs type only when a plugin's schema was given for it.

@@ -158,8 +158,14 @@ export interface Scheduler extends StepApplier {
   status?(model: AnyAppModel, sections: readonly StatusSection[]): Promise<SchedulerStatus>;
 }
 
-/** `config` is the definition's `scheduler` object (for plugins without `type`, validated by `configSchema`). */
-export type SchedulerPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, Scheduler, SchedulerContext>;
+/**
+ * `config` is the definition's `scheduler` object (for plugins without `type`, validated by `configSchema`).
+ * `validate` checks, purely and before any AWS call, what the platform would refuse only late (names, sizes); it
+ * runs for every command that reads a definition, `show-definition` included.
+ */
+export type SchedulerPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, Scheduler, SchedulerContext> & {
+  validate?(model: AnyAppModel): readonly DefinitionIssue[];
+};
 
 /** The commands as users name them, and the method each needs. */
 export const SCHEDULER_COMMANDS = {

@@ -78,6 +78,30 @@ describe('integration: hako oneshot against moto', function () {
     expect(data.cluster).to.match(/hako-demo$/);
   });
 
+  it('--no-wait prints only its JSON on stdout, in text and with --output json', async () => {
+    for (const extra of [[], ['--output', 'json']]) {
+      const r = await hako('oneshot', ONESHOT, '--no-wait', ...extra, '--', 'echo', 'hi');
+      expectCode(r, 0);
+      const data = JSON.parse(r.stdout) as { cluster: string; task_arn: string };
+      expect(data.task_arn, extra.join(' ')).to.match(/^arn:aws:ecs:/);
+    }
+  });
+
+  it('oneshot --dry-run --output json prints the plan as JSON with provider values masked as in text', async () => {
+    const SECRET = fixture('integration', 'oneshot-secret.jsonnet');
+    const planted = ['planted-secret-pw-7f3a91', 'planted-secret-token-c2d8e4'];
+    const text = await hako('oneshot', SECRET, '--dry-run', '--', 'echo', 'hi');
+    const json = await hako('oneshot', SECRET, '--dry-run', '--output', 'json', '--', 'echo', 'hi');
+    expectCode(json, 0);
+    for (const value of planted) expect(`${json.stdout}${json.stderr}`).to.not.contain(value);
+    const plan = JSON.parse(json.stdout) as { steps: { after?: unknown; payload?: unknown }[] };
+    expect(plan.steps.length).to.be.greaterThan(0);
+    expect(plan.steps.every((s) => !('payload' in s))).to.equal(true);
+    const masks = (s: string) => (s.match(/\(from a provider, sha256:[0-9a-f]{8}\)/g) ?? []).sort();
+    expect(masks(json.stdout)).to.not.be.empty;
+    expect(masks(json.stdout)).to.deep.equal(masks(text.stdout));
+  });
+
   it('Ctrl-C stops the running task and exits 130, whatever the stopped app reported', async () => {
     // Without this moto moves the task to STOPPED by itself on the 4th DescribeTasks.
     await setTaskTransitionManual(moto);

@@ -131,8 +131,9 @@ describe('integration: the training scenario (two apps on one ALB) through the C
   }
 
   /** The messages of a `--output json` run (one JSON object per line). */
+  /** `--output json`: every message is a JSON line on stderr (stdout holds the command's result alone). */
   function messages(r: CliResult): JsonMessage[] {
-    return r.stdout
+    return r.stderr
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as JsonMessage);
@@ -236,7 +237,9 @@ describe('integration: the training scenario (two apps on one ALB) through the C
       expect(aws.calls().map(callName), formatCalls(aws.calls())).to.include('ELBv2 DescribeListeners');
       expect(aws.mutatingCalls().map(callName), formatCalls(aws.calls())).to.deep.equal([]);
       expect(messages(again).filter((m) => m.level === 'warn' || m.level === 'error')).to.deep.equal([]);
-      expect(again.stderr).to.equal('');
+      // Nothing but hako's own JSON messages on stderr (no stray warning from elsewhere), nothing on stdout.
+      expect(again.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'))).to.deep.equal([]);
+      expect(again.stdout).to.equal('');
 
       await ok('remove', GOLANG_HOST);
       expect((await service('golang-host')).status).to.equal('INACTIVE');

@@ -1,10 +1,11 @@
 import type { Argv } from 'yargs';
-import type { CliIoHost } from '../cli-io-host.js';
+import type { CliIoHost, OutputFormat } from '../cli-io-host.js';
 
 export interface CommandContext {
   readonly io: CliIoHost;
   readonly env: NodeJS.ProcessEnv;
-  readonly color: boolean;
+  /** `--output`: text, or one JSON document on stdout (messages as JSON lines on stderr). */
+  readonly output: OutputFormat;
   exitCode: number;
 }
 

@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { awsFor } from '../aws.js';
 import { definitionSource, many, withDefinitionOptions, type DefinitionArgs } from '../options.js';
+import { printPlan } from '../render/plan-output.js';
 import { abortOnSignals } from '../signals.js';
 import type { CliCommand } from './command.js';
 
@@ -38,7 +39,9 @@ export const oneshotCommand: CliCommand = {
       .option('app-memory-reservation', { type: 'number', describe: 'Override the app container memory reservation (MiB)' })
       .option('wait', { type: 'boolean', default: true, describe: '--no-wait prints {"cluster":…,"task_arn":…} and exits 0' })
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the plan; run nothing' })
-      .example('hako oneshot app.jsonnet -- rake db:migrate', 'Run a migration with the app image'),
+      .example('hako oneshot app.jsonnet -- rake db:migrate', 'Run a migration with the app image')
+      .example('hako oneshot -t v42 -e RAILS_ENV=staging app.jsonnet -- rails runner "p 1"', 'Another tag, one more env variable')
+      .example('hako oneshot --no-wait app.jsonnet -- ./batch | jq -r .task_arn', 'Start the task and print only its JSON'),
   async run(args: Args, { io, env: processEnv }) {
     const command = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
     if (command.length === 0) throw new UsageError('oneshot needs a COMMAND to run: hako oneshot FILE -- COMMAND...');
@@ -46,11 +49,13 @@ export const oneshotCommand: CliCommand = {
       const i = item.indexOf('=');
       return i < 0 ? { name: item } : { name: item.slice(0, i), value: item.slice(i + 1) };
     });
+    // The task's JSON is the whole of stdout, so `| jq` works without --output json.
+    if (!args.wait) io.reserveStdoutForResult();
     const signals = abortOnSignals();
     try {
-      const [{ oneshot }, { renderPlan }] = await Promise.all([import('../../actions/oneshot.js'), import('../../plan/render.js')]);
+      const { oneshot } = await import('../../actions/oneshot.js');
       const outcome = await oneshot({
-        source: definitionSource(args, processEnv),
+        source: definitionSource(args, processEnv, signals.signal),
         io,
         awsFor,
         command,
@@ -67,7 +72,7 @@ export const oneshotCommand: CliCommand = {
         signal: signals.signal,
       });
       if (outcome.dryRun) {
-        io.result(renderPlan(outcome.displayPlan, { color: io.color }));
+        await printPlan(io, outcome.displayPlan);
         return 0;
       }
       if (outcome.data) io.result(JSON.stringify(outcome.data));

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { DefinitionError, HakoError, formatIssue } from '../../errors.js';
+import { errorToJson } from './error-json.js';
 
 export interface RenderedError {
   readonly text: string;
@@ -11,7 +12,11 @@ export interface RenderedError {
  * file:line:column), the hint, and the stack only when asked (`--debug` / `HAKO_DEBUG=1`). Anything that is not
  * a HakoError is a bug in hako and says so.
  */
-export function renderError(error: unknown, options: { color: boolean; debug: boolean; cwd?: string }): RenderedError {
+export function renderError(error: unknown, options: { color: boolean; debug: boolean; cwd?: string; output?: 'text' | 'json' }): RenderedError {
+  if (options.output === 'json') {
+    const json = errorToJson(error, options.debug);
+    return { text: relativeTo(JSON.stringify(json) + '\n', options.cwd, options.debug, true), exitCode: typeof json.exitCode === 'number' ? json.exitCode : 1 };
+  }
   const c = pc.createColors(options.color);
   const lines: string[] = [];
   let exitCode = 1;
@@ -40,8 +45,12 @@ export function renderError(error: unknown, options: { color: boolean; debug: bo
       cause = cause.cause;
     }
   }
-  const text = lines.join('\n') + '\n';
-  // Paths under the working directory read as the user typed them (definitions/app.jsonnet), not absolute.
-  const cwd = options.cwd;
-  return { text: cwd && !options.debug ? text.split(cwd.endsWith('/') ? cwd : `${cwd}/`).join('') : text, exitCode };
+  return { text: relativeTo(lines.join('\n') + '\n', options.cwd, options.debug, false), exitCode };
+}
+
+/** Paths under the working directory read as the user typed them (definitions/app.jsonnet), not absolute. */
+function relativeTo(text: string, cwd: string | undefined, debug: boolean, json: boolean): string {
+  if (!cwd || debug) return text;
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return text.split(json ? JSON.stringify(prefix).slice(1, -1) : prefix).join('');
 }

@@ -6,11 +6,12 @@ import { Jsonnet, JsonnetError } from '@hanazuki/node-jsonnet';
 import { DefinitionError, HakoError, ProviderError, UsageError } from '../../errors.js';
 import type { ProviderContext } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
+import { interruption, untilStopped, type EvaluationLimits } from './interruptible.js';
 import { jsonnetIssue, parseJsonnetError } from './jsonnet-errors.js';
 
 export type ProviderMode = 'expand' | 'check' | 'placeholder';
 
-export interface JsonnetEvaluationOptions {
+export interface JsonnetEvaluationOptions extends EvaluationLimits {
   /** The file as the user gave it: libjsonnet names files in errors relative to it. */
   readonly file: string;
   readonly appId: string;
@@ -46,12 +47,14 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
   // libjsonnet only keeps the text of an error thrown by a native callback; keep the error itself so that the
   // issue carries our message (and hint) rather than `ProviderError: …`.
   let nativeError: Error | undefined;
+  const limits = interruption(options.file, options);
   const native = (name: string, fn: (...args: unknown[]) => unknown, ...params: string[]): void => {
     vm.nativeCallback(
       name,
       async (...args: unknown[]) => {
         try {
-          return await fn(...args);
+          // A provider call waiting on AWS is released at once on Ctrl-C or the evaluation timeout.
+          return await untilStopped(Promise.resolve(fn(...args)), limits.signal);
         } catch (e) {
           nativeError = e instanceof Error ? e : new Error(String(e));
           throw new Error(nativeError.message);
@@ -103,7 +106,7 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
 
   let output: string;
   try {
-    output = await vm.evaluateFile(options.file);
+    output = await limits.run(vm.evaluateFile(options.file));
   } catch (e) {
     if (!(e instanceof JsonnetError)) throw e;
     const parsed = parseJsonnetError(e.message);

@@ -12,8 +12,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML, { type Document, type LineCounter as LineCounterT, type Node as YamlNode } from 'yaml';
 import { DefinitionError, type DefinitionIssue } from '../../errors.js';
+import { decodeUtf8 } from './encoding.js';
 
 const INCLUDE_TAG = '!include';
+
+/**
+ * Limits that keep a hostile or broken file from hanging hako (YAML is parsed on the main thread, where Ctrl-C
+ * cannot interrupt it): aliases may expand to at most MAX_ALIAS_NODES values in all (a "billion laughs" file
+ * expands nine lines into 10^9), a file may be at most MAX_FILE_BYTES, and a definition may read at most
+ * MAX_INCLUDES files through `!include` (includes repeated through aliases count each time).
+ */
+export const YAML_LIMITS = { MAX_ALIAS_NODES: 100_000, MAX_FILE_BYTES: 10 * 1024 * 1024, MAX_INCLUDES: 1_000 } as const;
+
+interface Budget {
+  aliasNodes: number;
+  includes: number;
+  /** The outermost alias being expanded: where an exceeded alias budget is reported. */
+  aliasSite?: YamlNode;
+}
 const STR_TAG = 'tag:yaml.org,2002:str';
 
 interface IncludeSite {
@@ -34,23 +50,25 @@ interface Frame {
   readonly includes: boolean;
   /** The definition file the user asked for; DefinitionErrors name it. */
   readonly top: string;
+  /** Shared by a definition and every file it includes. */
+  readonly budget: Budget;
 }
 
 /** Loads a YAML definition file (following `!include`) into a plain JSON-like value. */
 export function loadYamlFile(file: string): unknown {
-  return loadFile(file, path.resolve(file), [], file);
+  return loadFile(file, path.resolve(file), [], file, { aliasNodes: 0, includes: 0 });
 }
 
 /** Parses YAML text with the same semantics but without `!include` (used by the `yaml` env provider). */
 export function parseYamlText(text: string, file: string): unknown {
-  const frame = parseFrame(text, file, path.resolve(file), [], false, file);
+  const frame = parseFrame(text, file, path.resolve(file), [], false, file, { aliasNodes: 0, includes: 0 });
   return convertRoot(frame);
 }
 
-function loadFile(file: string, absolute: string, chain: readonly IncludeSite[], top: string): unknown {
-  let text: string;
+function loadFile(file: string, absolute: string, chain: readonly IncludeSite[], top: string, budget: Budget): unknown {
+  let bytes: Buffer;
   try {
-    text = readFileSync(absolute, 'utf8');
+    bytes = readFileSync(absolute);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const site = chain.at(-1);
@@ -61,10 +79,31 @@ function loadFile(file: string, absolute: string, chain: readonly IncludeSite[],
       cause: e,
     });
   }
-  return convertRoot(parseFrame(text, file, absolute, chain, true, top));
+  const site = chain.at(-1);
+  const refuse = (message: string): never => {
+    const issue = site ? issueAt(site, `${file}: ${message}`, chain.slice(0, -1)) : { severity: 'error' as const, file, message };
+    throw new DefinitionError(top, [issue], { summary: `Could not load ${top}` });
+  };
+  if (bytes.length > YAML_LIMITS.MAX_FILE_BYTES) {
+    refuse(`${(bytes.length / 1024 / 1024).toFixed(1)} MiB is more than a definition may be (${YAML_LIMITS.MAX_FILE_BYTES / 1024 / 1024} MiB)`);
+  }
+  const decoded = decodeUtf8(bytes, file);
+  if ('issue' in decoded) {
+    const issue = { ...decoded.issue, message: withChain(decoded.issue.message, chain) };
+    throw new DefinitionError(top, [issue], { summary: `Could not load ${top}` });
+  }
+  return convertRoot(parseFrame(decoded.text, file, absolute, chain, true, top, budget));
 }
 
-function parseFrame(text: string, file: string, absolute: string, chain: readonly IncludeSite[], includes: boolean, top: string): Frame {
+function parseFrame(
+  text: string,
+  file: string,
+  absolute: string,
+  chain: readonly IncludeSite[],
+  includes: boolean,
+  top: string,
+  budget: Budget,
+): Frame {
   const lines = new YAML.LineCounter();
   const docs = YAML.parseAllDocuments(text, {
     version: '1.1',
@@ -91,7 +130,7 @@ function parseFrame(text: string, file: string, absolute: string, chain: readonl
     throw new DefinitionError(top, issues, { summary: `Could not parse YAML in ${top}` });
   }
   const doc = docs[0] ?? new YAML.Document(null);
-  return { file, absolute, doc: doc as Document.Parsed, lines, chain, includes, top };
+  return { file, absolute, doc: doc as Document.Parsed, lines, chain, includes, top, budget };
 }
 
 function convertRoot(frame: Frame): unknown {
@@ -100,10 +139,15 @@ function convertRoot(frame: Frame): unknown {
 
 function convert(node: YamlNode | null | undefined, frame: Frame, resolving: Set<YamlNode>): unknown {
   if (node === null || node === undefined) return null;
+  // Inside an alias's expansion every value counts against the alias budget.
+  if (resolving.size > 0 && ++frame.budget.aliasNodes > YAML_LIMITS.MAX_ALIAS_NODES) {
+    fail(frame, frame.budget.aliasSite ?? node, `aliases expand to more than ${YAML_LIMITS.MAX_ALIAS_NODES} values (an alias bomb?); write the repeated part out or use fewer nested aliases`);
+  }
   if (YAML.isAlias(node)) {
     const target = node.resolve(frame.doc) as YamlNode | undefined;
     if (!target) fail(frame, node, `Unknown alias *${node.source}`);
     if (resolving.has(target)) fail(frame, node, `Recursive alias *${node.source}`);
+    if (resolving.size === 0) frame.budget.aliasSite = node;
     resolving.add(target);
     try {
       return convert(target, frame, resolving);
@@ -157,6 +201,7 @@ function merge(target: Record<string, unknown>, source: unknown): boolean {
 
 function include(node: YAML.Scalar, frame: Frame): unknown {
   if (!frame.includes) fail(frame, node, '!include is only supported in definition files');
+  if (++frame.budget.includes > YAML_LIMITS.MAX_INCLUDES) fail(frame, node, `more than ${YAML_LIMITS.MAX_INCLUDES} files included (includes repeated through aliases count each time)`);
   const relative = String(node.value);
   const absolute = path.resolve(path.dirname(frame.absolute), relative);
   const file = path.isAbsolute(relative) ? relative : path.join(path.dirname(frame.file), relative);
@@ -168,7 +213,7 @@ function include(node: YAML.Scalar, frame: Frame): unknown {
       summary: `Could not load ${frame.top}`,
     });
   }
-  return loadFile(file, absolute, chain, frame.top);
+  return loadFile(file, absolute, chain, frame.top, frame.budget);
 }
 
 function scalarValue(node: YAML.Scalar): unknown {

@@ -10,6 +10,13 @@ const sidecarsSchema = z.record(z.string(), sidecarContainerSchema);
 
 export const definitionSchema = z
   .looseObject({
+    app_id: z
+      .string()
+      .min(1)
+      .nullish()
+      .describe(
+        'Application id: the ECS service name and task definition family. Default: the file name without its extension (std.extVar("appId") is always that)',
+      ),
     scheduler: ecsSchedulerSchema,
     app: appContainerSchema,
     sidecars: sidecarsSchema.nullish().describe('Containers started alongside app, by name'),

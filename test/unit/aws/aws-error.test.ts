@@ -102,6 +102,12 @@ describe('aws: toAwsApiError', () => {
     expect((toAwsApiError('ECS', 'DescribeServices', region) as AwsApiError).hint).to.match(/scheduler\.region/);
   });
 
+  it('with a profile in use, the credentials hint is about that profile, not about setting AWS_PROFILE', () => {
+    const creds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const hint = (toAwsApiError('ECS', 'DescribeServices', creds, { profile: 'staging' }) as AwsApiError).hint;
+    expect(hint).to.equal('Profile "staging" gave no usable credentials: check it (aws configure list --profile staging), or log in (aws sso login --profile staging).');
+  });
+
   it('passes hako errors and aborts through unchanged', () => {
     const hako = new HakoError('already mapped');
     expect(toAwsApiError('ECS', 'X', hako)).to.equal(hako);

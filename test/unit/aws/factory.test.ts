@@ -1,53 +1,12 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { baseClientConfig, createAwsClients, customEndpointFor } from '../../../lib/aws/factory.js';
 import { AwsApiError } from '../../../lib/errors.js';
 import { RecordingIoHost } from '../../../lib/io/io-host.js';
+import { fakeAws, type Reply } from '../../helpers/fake-aws-server.js';
 import { repoRoot } from '../../helpers/paths.js';
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * A loopback HTTP server standing in for AWS: it proves the real SDK clients built by the factory go where
- * AWS_ENDPOINT_URL points, carry our user agent, and that their errors come back as AwsApiError.
- */
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body: string;
-}
-
-function fakeAws(answer: (req: Seen) => Reply) {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-      seen.push(request);
-      const reply = answer(request);
-      res.writeHead(reply.status, reply.headers ?? {});
-      res.end(reply.body);
-    });
-  });
-  return {
-    seen,
-    async start(): Promise<string> {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://localhost:${(server.address() as AddressInfo).port}`;
-    },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED'];
 

@@ -47,7 +47,7 @@ function host(tty: boolean, output: 'text' | 'json' = 'text') {
   const vt = virtualTimers();
   const stdout = new Capture(tty);
   const stderr = new Capture(tty);
-  const io = new CliIoHost({ output, verbose: false, color: false, stdout: stdout as never, stderr: stderr as never, timers: vt.timers });
+  const io = new CliIoHost({ output, verbose: false, colorStdout: false, colorStderr: false, stdout: stdout as never, stderr: stderr as never, timers: vt.timers });
   return { io, vt, stdout, stderr };
 }
 

@@ -1,16 +1,20 @@
 /**
- * The bad-input corpus (test/fixtures/invalid): realistic mistakes, each of which must fail normalisation with
- * an issue at the right path. The CLI-level test reads the same fixtures through expected.json.
+ * The bad-input corpus (test/fixtures/invalid): realistic mistakes, each of which must fail evaluation,
+ * normalisation or the ECS checks with an issue at the right path, before any AWS call. The CLI-level test reads
+ * the same fixtures through expected.json.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { expect } from 'chai';
-import YAML from 'yaml';
 import type { z } from 'zod';
-import type { EvaluatedDefinition } from '../../../lib/definition/evaluate.js';
+import { awsClientsFromPorts } from '../../../lib/aws/static-clients.js';
+import { evaluateDefinition } from '../../../lib/definition/evaluate.js';
 import { normaliseDefinition } from '../../../lib/definition/normalise.js';
 import { DefinitionError, formatIssue } from '../../../lib/errors.js';
+import { silentIoHost } from '../../../lib/io/io-host.js';
+import { builtinProviders } from '../../../lib/providers/builtins.js';
+import { ProviderRegistry } from '../../../lib/providers/registry.js';
+import { validateEcsModel } from '../../../lib/schedulers/ecs/validate.js';
 import { builtinScripts } from '../../../lib/scripts/registry.js';
 import { fixture } from '../../helpers/paths.js';
 
@@ -71,29 +75,36 @@ const expectedPaths: Record<string, string> = {
   'yaml-tag-float.yml': 'app.tag',
   'yaml-listener-missing-protocol.yml': 'scheduler.elb_v2.listeners[0].protocol',
   'yaml-additional-containers-indent.yml': 'app.links[0]',
+  'my app!.jsonnet': 'the app id "my app!"',
+  'アプリ.jsonnet': 'the app id "アプリ"',
+  'app-id-invalid.jsonnet': 'app_id',
+  'container-name-invalid.jsonnet': 'sidecars["log router"]',
+  'env-name-blank.jsonnet': 'app.env[" "]',
+  'env-name-equals.jsonnet': 'app.env["FEATURE=on"]',
+  'task-definition-too-large.jsonnet': 'the task definition is',
+  'env-latin1.jsonnet': 'env-latin1.jsonnet:2:61',
+  'env-latin1-import.jsonnet': 'app.env.GREETING',
+  'env-latin1.yml': 'env-latin1.yml:10:18',
+  'yaml-alias-bomb.yml': 'yaml-alias-bomb.yml:7:8',
 };
-
-async function evaluate(file: string): Promise<EvaluatedDefinition> {
-  const appId = path.basename(file).replace(/\.[^.]*$/, '');
-  const base = { file, appId, rootPath: path.dirname(file) };
-  if (file.endsWith('.yml')) {
-    return { ...base, format: 'yaml', raw: YAML.parse(await readFile(file, 'utf8'), { version: '1.1' }) };
-  }
-  if (file.endsWith('.json')) return { ...base, format: 'json', raw: JSON.parse(await readFile(file, 'utf8')) };
-  const json = await new Jsonnet().extString('appId', appId).evaluateFile(file);
-  return { ...base, format: 'jsonnet', raw: JSON.parse(json) };
-}
 
 const scriptSchemas = new Map<string, z.ZodType>(builtinScripts().map((p) => [p.type, p.configSchema as z.ZodType]));
 
-function errorsOf(evaluated: EvaluatedDefinition): string[] {
+/** Every error issue the definition gets from evaluation (as the CLI evaluates it), normalisation and the ECS checks. */
+async function errorsOf(file: string): Promise<string[]> {
   try {
-    normaliseDefinition(evaluated, { scriptSchemas });
+    const evaluated = await evaluateDefinition({
+      file,
+      providerMode: 'placeholder',
+      providers: new ProviderRegistry(builtinProviders()),
+      context: { rootPath: path.dirname(file), aws: () => awsClientsFromPorts({}), io: silentIoHost, env: {} },
+    });
+    const { model } = normaliseDefinition(evaluated, { scriptSchemas });
+    return validateEcsModel(model).filter((i) => i.severity === 'error').map(formatIssue);
   } catch (e) {
     if (e instanceof DefinitionError) return e.issues.filter((i) => i.severity === 'error').map(formatIssue);
     throw e;
   }
-  return [];
 }
 
 describe('bad-input corpus (test/fixtures/invalid)', () => {
@@ -108,7 +119,7 @@ describe('bad-input corpus (test/fixtures/invalid)', () => {
   for (const [name, expectedPath] of Object.entries(expectedPaths)) {
     it(`${name}: fails at ${expectedPath}`, async () => {
       const expected = JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')) as Record<string, string>;
-      const errors = errorsOf(await evaluate(path.join(dir, name)));
+      const errors = await errorsOf(path.join(dir, name));
       expect(errors, 'the definition must not normalise').to.not.be.empty;
       expect(errors.some((e) => e.includes(expectedPath)), errors.join('\n')).to.equal(true);
       // expected.json holds the fuller text the CLI test looks for in the error output.

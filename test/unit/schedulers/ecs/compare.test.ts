@@ -102,6 +102,23 @@ describe('compareTaskDefinition', () => {
     expect(compareTaskDefinition(d, l, []).changed).to.equal(true);
   });
 
+  it('reports a change when one env value differs, and names the environment', () => {
+    const env = [{ name: 'A', value: '1' }, { name: 'B', value: '2' }];
+    const d = desiredWith({ environment: env });
+    const l = liveWith({ environment: [{ name: 'A', value: '1' }, { name: 'B', value: 'changed' }] });
+    const r = compareTaskDefinition(d, l, []);
+    expect(r.changed).to.equal(true);
+    expect(r.reasons.join('\n')).to.include('containers.app.environment');
+    expect(compareTaskDefinition(d, liveWith({ environment: [...env].reverse() }), []).changed).to.equal(false);
+  });
+
+  it('reports a change when one env value differs in a task definition built from the model', () => {
+    const model = (value: string) => ecsModel({ containers: [container({ env: [{ name: 'A', value: '1' }, { name: 'B', value }] })] });
+    const desired = buildTaskDefinition(model('2'), { family: 'ecs' });
+    const live = { ...liveTaskDefinition(HAKO_VERSION), containerDefinitions: buildTaskDefinition(model('3'), { family: 'ecs' }).containerDefinitions };
+    expect(compareTaskDefinition(desired, live, []).changed).to.equal(true);
+  });
+
   it('keeps command order significant', () => {
     const r = compareTaskDefinition(desiredWith({ command: ['a', 'b'] }), liveWith({ command: ['b', 'a'] }), []);
     expect(r.reasons).to.deep.equal(['containers.app.command: ["b","a"] → ["a","b"]']);
