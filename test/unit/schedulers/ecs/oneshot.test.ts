@@ -233,8 +233,10 @@ describe('oneshot task definition (planOneshot, then the register step)', () => 
     const result = await registerOneshot(ecs, io, vt.sleep);
     expect(result.arn).to.equal(taskDefArn('hello-oneshot', 2));
     expect(ecs.callsOf('registerTaskDefinition')).to.have.length(3);
+    // 2 s then 4 s, each with ±50% jitter (many oneshots race for the family: they must not retry in lockstep).
     expect(vt.sleeps).to.have.length(2);
-    expect(vt.sleeps[1]!).to.be.greaterThan(vt.sleeps[0]!);
+    expect(vt.sleeps[0]!).to.be.within(1000, 3000);
+    expect(vt.sleeps[1]!).to.be.within(2000, 6000);
     expect(io.lines.some((l) => l.startsWith('Retrying RegisterTaskDefinition of ecs-oneshot after'))).to.equal(true);
   });
 
