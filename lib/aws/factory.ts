@@ -15,6 +15,7 @@ import type {
   AwsClients,
   AwsPorts,
   CloudWatchApi,
+  CodeDeployApi,
   Ec2Api,
   EcsApi,
   Elbv2Api,
@@ -135,6 +136,16 @@ const APPLICATION_AUTO_SCALING_METHODS: Record<keyof ApplicationAutoScalingApi, 
   putScalingPolicy: true,
 };
 const CLOUD_WATCH_METHODS: Record<keyof CloudWatchApi, true> = { describeAlarms: true, putMetricAlarm: true };
+const CODE_DEPLOY_METHODS: Record<keyof CodeDeployApi, true> = {
+  listApplications: true,
+  listDeploymentGroups: true,
+  getDeploymentGroup: true,
+  listDeployments: true,
+  getDeployment: true,
+  createDeployment: true,
+  stopDeployment: true,
+  updateDeploymentGroup: true,
+};
 const SERVICE_DISCOVERY_METHODS: Record<keyof ServiceDiscoveryApi, true> = {
   getNamespace: true,
   listServices: true,
@@ -204,6 +215,14 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     service: 'CloudWatch',
     methods: CLOUD_WATCH_METHODS,
     load: async () => sdk(await import('@aws-sdk/client-cloudwatch'), 'CloudWatchClient'),
+  },
+  codeDeploy: {
+    service: 'CodeDeploy',
+    methods: CODE_DEPLOY_METHODS,
+    // CreateDeployment takes no idempotency token: a repeat after a lost answer would start a second deployment
+    // (or be refused while the first runs). The executor observes instead (the run id in its description).
+    sentOnce: ['createDeployment'],
+    load: async () => sdk(await import('@aws-sdk/client-codedeploy'), 'CodeDeployClient'),
   },
   serviceDiscovery: {
     service: 'ServiceDiscovery',
@@ -283,5 +302,6 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     applicationAutoScaling: (region) => port('applicationAutoScaling', region),
     cloudWatch: (region) => port('cloudWatch', region),
     serviceDiscovery: (region) => port('serviceDiscovery', region),
+    codeDeploy: (region) => port('codeDeploy', region),
   };
 }
