@@ -60,6 +60,11 @@ interface ServiceSpec<P> {
    * to do about a failure (observe and adopt, then repeat: lib/plan/executor.ts).
    */
   readonly sentOnce?: readonly string[];
+  /**
+   * Reads that only add detail to a wait's progress: one attempt each, since the next poll asks again and the SDK's
+   * retries would only hold the poll up (or, where the endpoint lacks the call, hold up every poll).
+   */
+  readonly bestEffort?: readonly string[];
   readonly extraConfig?: () => Record<string, unknown>;
   readonly adapt?: (raw: never) => P;
 }
@@ -142,6 +147,7 @@ const CODE_DEPLOY_METHODS: Record<keyof CodeDeployApi, true> = {
   getDeploymentGroup: true,
   listDeployments: true,
   getDeployment: true,
+  getDeploymentTarget: true,
   createDeployment: true,
   stopDeployment: true,
   updateDeploymentGroup: true,
@@ -222,6 +228,7 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     // CreateDeployment takes no idempotency token: a repeat after a lost answer would start a second deployment
     // (or be refused while the first runs). The executor observes instead (the run id in its description).
     sentOnce: ['createDeployment'],
+    bestEffort: ['getDeploymentTarget'],
     load: async () => sdk(await import('@aws-sdk/client-codedeploy'), 'CodeDeployClient'),
   },
   serviceDiscovery: {
@@ -284,8 +291,8 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     const { module, Client } = await spec.load();
     const config = { ...baseClientConfig(options, region), ...spec.extraConfig?.() };
     const client = new Client(config);
-    const once = spec.sentOnce === undefined ? undefined : new Client({ ...config, maxAttempts: 1 });
-    const sentOnce = new Set(spec.sentOnce ?? []);
+    const sentOnce = new Set([...(spec.sentOnce ?? []), ...(spec.bestEffort ?? [])]);
+    const once = sentOnce.size === 0 ? undefined : new Client({ ...config, maxAttempts: 1 });
     const raw = bindPort<Record<string, true>>(spec.service, (method) => (once !== undefined && sentOnce.has(method) ? once : client), module, spec.methods, onCall);
     return spec.adapt ? spec.adapt(raw as never) : (raw as unknown as P);
   }

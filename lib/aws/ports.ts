@@ -229,6 +229,8 @@ export interface CodeDeployApi {
   getDeploymentGroup(input: codeDeploy.GetDeploymentGroupCommandInput): Promise<codeDeploy.GetDeploymentGroupCommandOutput>;
   listDeployments(input: codeDeploy.ListDeploymentsCommandInput): Promise<codeDeploy.ListDeploymentsCommandOutput>;
   getDeployment(input: codeDeploy.GetDeploymentCommandInput): Promise<codeDeploy.GetDeploymentCommandOutput>;
+  /** A deployment's lifecycle events and task sets' traffic, for progress (target id `<cluster>:<service>`). */
+  getDeploymentTarget(input: codeDeploy.GetDeploymentTargetCommandInput): Promise<codeDeploy.GetDeploymentTargetCommandOutput>;
   // Mutating calls.
   createDeployment(input: codeDeploy.CreateDeploymentCommandInput): Promise<codeDeploy.CreateDeploymentCommandOutput>;
   stopDeployment(input: codeDeploy.StopDeploymentCommandInput): Promise<codeDeploy.StopDeploymentCommandOutput>;

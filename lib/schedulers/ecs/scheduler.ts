@@ -24,6 +24,17 @@ import type {
 } from '../scheduler.js';
 import { applyEcsStep, isEcsGone, reconcileEcsStep, rolloutOf, type EcsApplyContext } from './apply.js';
 import { AUTOSCALING_STEP_OWNER, applyAutoscalingStep, planAutoscalingDeploy } from './autoscaling/index.js';
+import {
+  applyCodeDeployStep,
+  checkDeploymentController,
+  CODEDEPLOY_STEP_OWNER,
+  isCodeDeployApp,
+  planCodeDeployDeploy,
+  planCodeDeployRollbackFor,
+  reconcileCodeDeployStep,
+  waitCodeDeploy,
+  type CodeDeployPartContext,
+} from './codedeploy/index.js';
 import { checkBindings } from './load-balancers.js';
 import { describeLatestTaskDefinition, observeEcs } from './observe.js';
 import { runOneshot } from './oneshot.js';
@@ -63,6 +74,14 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     ...(signal === undefined ? {} : { signal }),
   });
 
+  const codeDeployContext: CodeDeployPartContext = { aws, io, clock: context.clock, sleep: context.sleep, dryRun: context.dryRun };
+  const codeDeployApplyContext = async (ctx: ApplyContext) => ({
+    codeDeploy: await ctx.aws().codeDeploy(),
+    ecs: await ctx.aws().ecs(),
+    io: ctx.io,
+    runId: ctx.runId,
+  });
+
   /** Cloud Map first: the ECS service's registries point at the services it creates. */
   async function planSd(model: AppModel) {
     const entries = model.scheduler.service_discovery ?? [];
@@ -82,14 +101,19 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const missing = requireDesiredCount(model);
       if (missing.length > 0) throw new DefinitionError(model.file, missing);
       const observed = await observeEcs(await ecsApi(), model, model.id);
+      checkDeploymentController(model, observed.service);
+      // A CODE_DEPLOY service that exists is deployed through CodeDeploy (./codedeploy/); its first deploy is ours.
+      const codeDeploy = isCodeDeployApp(model) ? await planCodeDeployDeploy(codeDeployContext, model, observed, { force: options.force }) : undefined;
       const sd = await planSd(model);
-      const ecsPlan = planEcsDeploy(model, observed, {
-        force: options.force,
-        ...(sd === undefined ? {} : { serviceRegistries: sd.registries }),
-      });
+      const ecsSteps =
+        codeDeploy ??
+        planEcsDeploy(model, observed, {
+          force: options.force,
+          ...(sd === undefined ? {} : { serviceRegistries: sd.registries }),
+        }).steps;
       // After the service: the scalable target is the service, which must exist before it is registered.
       const autoscaling = await planAutoscalingDeploy(model, aws(), observed.service);
-      return [...(sd?.steps ?? []), ...ecsPlan.steps, ...autoscaling];
+      return [...(sd?.steps ?? []), ...ecsSteps, ...autoscaling];
     },
 
     async check(model: AnyAppModel): Promise<void> {
@@ -97,6 +121,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     },
 
     async apply(step: Step, ctx: ApplyContext): Promise<StepOutcome | void> {
+      if (step.owner === CODEDEPLOY_STEP_OWNER) return applyCodeDeployStep(step, await codeDeployApplyContext(ctx));
       if (step.owner === SD_STEP_OWNER) {
         return applySdStep(
           step,
@@ -114,6 +139,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     async reconcile(step: Step, ctx: ApplyContext): Promise<StepOutcome | undefined> {
       if (step.owner === SD_STEP_OWNER) return reconcileSdStep(step, await ctx.aws().serviceDiscovery());
       if (step.owner === AUTOSCALING_STEP_OWNER) return undefined;
+      if (step.owner === CODEDEPLOY_STEP_OWNER) return reconcileCodeDeployStep(step, await codeDeployApplyContext(ctx));
       return reconcileEcsStep(step, await applyContext(ctx));
     },
 
@@ -121,6 +147,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
 
     async wait(anyModel: AnyAppModel, journal: readonly JournalEntry[], options: WaitOptions): Promise<RolloutOutcome> {
       const model = ecsModel(anyModel);
+      if (isCodeDeployApp(model)) return waitCodeDeploy(codeDeployContext, model, journal, options);
       const rollout = rolloutOf(journal);
       const service = rollout.service;
       if (service === undefined) return { status: 'none' };
@@ -161,6 +188,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
           hint: 'Deploy it first: hako deploy FILE',
         });
       }
+      checkDeploymentController(model, observed.service);
+      if (isCodeDeployApp(model)) return planCodeDeployRollbackFor(codeDeployContext, model, { ...observed, service: observed.service }, options);
       const plan = planRollback(observed, options.to === undefined ? {} : { to: options.to });
       const target = (plan.steps[0]?.payload as { taskDefinition?: string } | undefined)?.taskDefinition ?? '';
       return { steps: plan.steps, current: observed.service.taskDefinition ?? '', target };
