@@ -187,9 +187,16 @@ export function serviceAppSpec(service: ecs.Service, taskDefinition: string, con
   return spec(properties, hooksOf(config));
 }
 
+/** The AppSpec as compared: an absent base or weight is 0 to ECS, which reports them so. */
+function comparable(appSpec: EcsAppSpec): unknown {
+  const p = appSpec.Resources[0].TargetService.Properties;
+  const strategy = p.CapacityProviderStrategy?.map((c) => ({ ...c, Base: c.Base ?? 0, Weight: c.Weight ?? 0 }));
+  return { ...appSpec, Resources: [{ TargetService: { ...appSpec.Resources[0].TargetService, Properties: { ...p, ...(strategy === undefined ? {} : { CapacityProviderStrategy: strategy }) } } }] };
+}
+
 /** Whether deploying `desired` would change what runs (refs in `desired` always differ: they are new revisions). */
 export function sameAppSpec(desired: EcsAppSpec, live: EcsAppSpec): boolean {
-  return canonicalJson(desired) === canonicalJson(live);
+  return canonicalJson(comparable(desired)) === canonicalJson(comparable(live));
 }
 
 /**

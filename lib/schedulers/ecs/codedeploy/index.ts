@@ -93,6 +93,13 @@ export async function planCodeDeployDeploy(ctx: CodeDeployPartContext, model: Ap
     await checkFirstDeploy(ctx, model, binding);
     return undefined;
   }
+  const exec = model.scheduler.enable_execute_command;
+  if (service.enableExecuteCommand !== undefined && service.enableExecuteCommand !== exec) {
+    // UpdateService takes it for a rolling service only, and an AppSpec has no place for it.
+    warn(ctx.io, 'codedeploy.service.unchangeable', `scheduler.enable_execute_command (${exec}) differs from the service's (${service.enableExecuteCommand}), which ECS does not change on a CODE_DEPLOY service`, {
+      setting: 'enable_execute_command',
+    });
+  }
   const tdStep = planTaskDefinition(model, observed, { force: options.force, family: model.id });
   const taskDefinition = tdStep.kind === 'task-definition-unchanged' ? tdStep.payload.arn : registeredRevision(model.id);
   const input = { service, taskDefinition, binding: { containerName: binding.container_name, containerPort: binding.container_port }, force: options.force };
