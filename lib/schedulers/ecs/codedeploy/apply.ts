@@ -61,6 +61,7 @@ export async function applyCodeDeployStep(step: Step, ctx: CodeDeployApplyContex
     }
     case 'create-deployment': {
       const p = payloadOf(step, 'create-deployment');
+      if (p.purpose === 'rollback') info(io, 'codedeploy.rollback.started', step.title, { group: p.group });
       const content = renderAppSpec(p.appSpec, p.format);
       const out = await ctx.codeDeploy.createDeployment({
         applicationName: p.group.application,
@@ -76,6 +77,7 @@ export async function applyCodeDeployStep(step: Step, ctx: CodeDeployApplyContex
     }
     case 'stop-deployment': {
       const p = payloadOf(step, 'stop-deployment');
+      info(io, 'codedeploy.rollback.started', step.title, { deploymentId: p.deploymentId });
       try {
         await ctx.codeDeploy.stopDeployment({ deploymentId: p.deploymentId, autoRollbackEnabled: true });
       } catch (e) {
@@ -83,7 +85,6 @@ export async function applyCodeDeployStep(step: Step, ctx: CodeDeployApplyContex
         if (awsErrorCode(e) !== 'DeploymentAlreadyCompletedException') throw e;
         info(io, 'codedeploy.deployment.already-completed', `CodeDeploy deployment ${p.deploymentId} had already finished`, { deploymentId: p.deploymentId });
       }
-      info(io, 'codedeploy.deployment.stopping', `Stopping CodeDeploy deployment ${p.deploymentId} with rollback`, { deploymentId: p.deploymentId });
       const data: DeploymentStepData = { deploymentId: p.deploymentId, group: p.group, ...(p.taskDefinition === undefined ? {} : { taskDefinition: p.taskDefinition }) };
       return { data };
     }

@@ -198,7 +198,7 @@ export async function waitCodeDeploy(ctx: CodeDeployPartContext, model: AppModel
       return failed(outcome, outcome.status === 'timed-out' ? `The deployment goes on. ${watchHint(current, model.file)}` : afterFailure(outcome.info, model.file));
     }
     // stop-deployment: the stopped deployment ends as Stopped, then CodeDeploy's rollback deployment runs.
-    const stopped = await followDeployment(follow, { deploymentId: current, until: 'succeeded', targetId, ...timeout });
+    const stopped = await followDeployment(follow, { deploymentId: current, until: 'succeeded', stopping: true, targetId, ...timeout });
     if (stopped.status === 'timed-out') return failed(stopped, watchHint(current, model.file));
     if (done(stopped)) {
       return {

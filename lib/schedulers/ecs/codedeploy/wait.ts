@@ -28,6 +28,8 @@ export interface FollowOptions {
   readonly deploymentId: string;
   /** `succeeded`: the deployment's end (the blue task set terminated); `traffic_shifted`: all traffic on green. */
   readonly until: 'succeeded' | 'traffic_shifted';
+  /** The deployment is being stopped on purpose (`hako rollback`): its end as Stopped is news, not an error. */
+  readonly stopping?: boolean;
   /** `<cluster>:<service>`, CodeDeploy's id of an ECS deployment's target (for lifecycle and traffic detail). */
   readonly targetId?: string;
   readonly timeoutMs?: number;
@@ -158,7 +160,9 @@ export async function followDeployment(ctx: FollowContext, options: FollowOption
       }
       if (status === 'Failed' || status === 'Stopped') {
         const reason = deploymentReason(described);
-        error(io, `codedeploy.deployment.${status === 'Failed' ? 'failed' : 'stopped'}`, reason, { deploymentId, errorInformation: described.errorInformation });
+        if (!(options.stopping === true && status === 'Stopped')) {
+          error(io, `codedeploy.deployment.${status === 'Failed' ? 'failed' : 'stopped'}`, reason, { deploymentId, errorInformation: described.errorInformation });
+        }
         return { status: status === 'Failed' ? 'failed' : 'stopped', info: described, reason, elapsedMs: clock.now() - start };
       }
       if (options.until === 'traffic_shifted' && described.instanceTerminationWaitTimeStarted === true) {
