@@ -14,7 +14,9 @@ export const deploymentControllerSchema = z
       .enum(['ECS', 'CODE_DEPLOY', 'EXTERNAL'])
       .describe('ECS (rolling update, the default) or CODE_DEPLOY (blue/green through CodeDeploy); EXTERNAL is not supported'),
   })
-  .describe('How new versions roll out; fixed when the service is created');
+  .describe(
+    'How new versions roll out; fixed when the service is created. CODE_DEPLOY needs one scheduler.load_balancers binding (a target group of a CodeDeploy deployment group\'s pair)',
+  );
 
 /** A Lambda function (name or ARN) CodeDeploy invokes at one lifecycle event of an ECS deployment. */
 const hookFunction = opt(z.string().min(1));
@@ -79,24 +81,25 @@ export function checkDeploymentController(definition: Obj, scheduler: Obj): Defi
 
   const declared = Array.isArray(scheduler['load_balancers']) ? scheduler['load_balancers'].length : 0;
   const scripts = Array.isArray(definition['scripts']) ? definition['scripts'] : [];
-  const albScripts = (present(scheduler, 'elb_v2') ? 1 : 0) + scripts.filter((s) => obj(s)?.['type'] === 'alb').length;
+  // The alb script keeps its listeners forwarding to its one target group: after CodeDeploy moved production
+  // traffic to the other group of the pair, the next deploy would move it back, to a task set that is gone.
+  const albWhy =
+    'with CODE_DEPLOY, CodeDeploy moves the listeners between the target group pair and the alb script would move them back: make the load balancer, the pair and the listeners elsewhere (Terraform) and bind the blue group with scheduler.load_balancers';
+  if (present(scheduler, 'elb_v2')) out.push(error('scheduler.elb_v2', albWhy));
+  scripts.forEach((s, i) => {
+    if (obj(s)?.['type'] === 'alb') out.push(error(`scripts[${i}].type`, albWhy));
+  });
   if (present(scheduler, 'elb')) {
     out.push(error('scheduler.elb', 'CodeDeploy blue/green needs an Application or Network Load Balancer, not a classic ELB'));
-  } else if (declared + albScripts === 0) {
+  } else if (declared === 0) {
     out.push(
       error(
-        'scheduler.deployment_controller',
-        'a CODE_DEPLOY service needs a load balancer: bind the target group its deployment group starts from (scheduler.load_balancers) or use an alb script',
+        'scheduler.load_balancers',
+        "a CODE_DEPLOY service needs a load balancer binding: the target group of the deployment group's pair it starts on",
       ),
     );
-  } else if (declared + albScripts > 1) {
-    const where = declared > 1 || albScripts === 0 ? 'scheduler.load_balancers' : 'scheduler.deployment_controller';
-    out.push(
-      error(
-        where,
-        `a CODE_DEPLOY service binds exactly one target group (CodeDeploy shifts traffic within one pair), got ${declared + albScripts} (scheduler.load_balancers: ${declared}, alb: ${albScripts})`,
-      ),
-    );
+  } else if (declared > 1) {
+    out.push(error('scheduler.load_balancers', `a CODE_DEPLOY service binds exactly one target group (CodeDeploy shifts traffic within one pair), got ${declared}`));
   }
   if (scheduler['scheduling_strategy'] === 'DAEMON') {
     out.push(error('scheduler.scheduling_strategy', 'a CODE_DEPLOY service must use the REPLICA scheduling strategy'));

@@ -30,17 +30,17 @@ describe('definition: deployment_controller and codedeploy', () => {
     expect(issuesOf(codeDeploy({ deployment_controller: { type: 'BLUE_GREEN' } })).errors).to.have.length(1);
   });
 
-  it('requires exactly one load balancer binding: scheduler.load_balancers or an alb script', () => {
+  it('requires exactly one binding to a target group made elsewhere, and no alb script, which would undo traffic shifts', () => {
     expect(issuesOf(codeDeploy({ load_balancers: [] })).errors).to.deep.equal([
-      'scheduler.deployment_controller: a CODE_DEPLOY service needs a load balancer: bind the target group its deployment group starts from (scheduler.load_balancers) or use an alb script',
+      "scheduler.load_balancers: a CODE_DEPLOY service needs a load balancer binding: the target group of the deployment group's pair it starts on",
     ]);
     expect(issuesOf(codeDeploy({ load_balancers: [binding, { ...binding, container_port: 81 }] })).errors).to.deep.equal([
-      'scheduler.load_balancers: a CODE_DEPLOY service binds exactly one target group (CodeDeploy shifts traffic within one pair), got 2 (scheduler.load_balancers: 2, alb: 0)',
+      'scheduler.load_balancers: a CODE_DEPLOY service binds exactly one target group (CodeDeploy shifts traffic within one pair), got 2',
     ]);
-    expect(issuesOf(codeDeploy({ load_balancers: null, elb_v2: { vpc_id: 'vpc-1', container_name: 'app', container_port: 80 } })).errors).to.deep.equal([]);
-    expect(issuesOf(codeDeploy({ elb_v2: { vpc_id: 'vpc-1', container_name: 'app', container_port: 80 } })).errors).to.deep.equal([
-      'scheduler.deployment_controller: a CODE_DEPLOY service binds exactly one target group (CodeDeploy shifts traffic within one pair), got 2 (scheduler.load_balancers: 1, alb: 1)',
-    ]);
+    const why =
+      'with CODE_DEPLOY, CodeDeploy moves the listeners between the target group pair and the alb script would move them back: make the load balancer, the pair and the listeners elsewhere (Terraform) and bind the blue group with scheduler.load_balancers';
+    expect(issuesOf(codeDeploy({ elb_v2: { vpc_id: 'vpc-1', container_name: 'app', container_port: 80 } })).errors).to.deep.equal([`scheduler.elb_v2: ${why}`]);
+    expect(issuesOf(codeDeploy({}, { scripts: [{ type: 'create_aws_cloud_watch_logs_log_group' }, { type: 'alb' }] })).errors).to.include(`scripts[1].type: ${why}`);
   });
 
   it('rejects what ECS refuses for a CODE_DEPLOY service: classic ELB, DAEMON, the circuit breaker, custom percents on EC2', () => {
