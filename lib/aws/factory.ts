@@ -15,6 +15,7 @@ import type {
   AwsClients,
   AwsPorts,
   CloudWatchApi,
+  CodeDeployApi,
   Ec2Api,
   EcsApi,
   ElbApi,
@@ -78,6 +79,11 @@ interface ServiceSpec<P> {
    * to do about a failure (observe and adopt, then repeat: lib/plan/executor.ts).
    */
   readonly sentOnce?: readonly string[];
+  /**
+   * Reads that only add detail to a wait's progress: one attempt each, since the next poll asks again and the SDK's
+   * retries would only hold the poll up (or, where the endpoint lacks the call, hold up every poll).
+   */
+  readonly bestEffort?: readonly string[];
   readonly extraConfig?: () => Record<string, unknown>;
   readonly adapt?: (raw: never) => P;
 }
@@ -163,6 +169,17 @@ const APPLICATION_AUTO_SCALING_METHODS: Record<keyof ApplicationAutoScalingApi, 
   putScalingPolicy: true,
 };
 const CLOUD_WATCH_METHODS: Record<keyof CloudWatchApi, true> = { describeAlarms: true, putMetricAlarm: true };
+const CODE_DEPLOY_METHODS: Record<keyof CodeDeployApi, true> = {
+  listApplications: true,
+  listDeploymentGroups: true,
+  getDeploymentGroup: true,
+  listDeployments: true,
+  getDeployment: true,
+  getDeploymentTarget: true,
+  createDeployment: true,
+  stopDeployment: true,
+  updateDeploymentGroup: true,
+};
 const SERVICE_DISCOVERY_METHODS: Record<keyof ServiceDiscoveryApi, true> = {
   getNamespace: true,
   listServices: true,
@@ -191,6 +208,7 @@ export const PORT_METHODS: { readonly [K in keyof AwsPorts]: Readonly<Record<str
   applicationAutoScaling: APPLICATION_AUTO_SCALING_METHODS,
   cloudWatch: CLOUD_WATCH_METHODS,
   serviceDiscovery: SERVICE_DISCOVERY_METHODS,
+  codeDeploy: CODE_DEPLOY_METHODS,
 };
 
 // Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
@@ -259,6 +277,15 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     service: 'CloudWatch',
     methods: CLOUD_WATCH_METHODS,
     load: async () => sdk(await import('@aws-sdk/client-cloudwatch'), 'CloudWatchClient'),
+  },
+  codeDeploy: {
+    service: 'CodeDeploy',
+    methods: CODE_DEPLOY_METHODS,
+    // CreateDeployment takes no idempotency token: a repeat after a lost answer would start a second deployment
+    // (or be refused while the first runs). The executor observes instead (the run id in its description).
+    sentOnce: ['createDeployment'],
+    bestEffort: ['getDeploymentTarget'],
+    load: async () => sdk(await import('@aws-sdk/client-codedeploy'), 'CodeDeployClient'),
   },
   serviceDiscovery: {
     service: 'ServiceDiscovery',
@@ -331,8 +358,8 @@ export function createAwsClients(given: AwsClientsOptions): AwsClients {
     };
     const client = withMiddleware(new Client(clientConfig), config.maxAttempts);
     // Creates without an idempotency token are sent once (see ServiceSpec.sentOnce): the executor decides.
-    const once = spec.sentOnce === undefined ? undefined : withMiddleware(new Client({ ...clientConfig, maxAttempts: 1 }), 1);
-    const sentOnce = new Set(spec.sentOnce ?? []);
+    const sentOnce = new Set([...(spec.sentOnce ?? []), ...(spec.bestEffort ?? [])]);
+    const once = sentOnce.size === 0 ? undefined : withMiddleware(new Client({ ...clientConfig, maxAttempts: 1 }), 1);
     const raw = bindPort<Record<string, true>>(
       spec.service,
       (method) => (once !== undefined && sentOnce.has(method) ? once : client),
@@ -357,5 +384,6 @@ export function createAwsClients(given: AwsClientsOptions): AwsClients {
     applicationAutoScaling: (region) => port('applicationAutoScaling', region),
     cloudWatch: (region) => port('cloudWatch', region),
     serviceDiscovery: (region) => port('serviceDiscovery', region),
+    codeDeploy: (region) => port('codeDeploy', region),
   };
 }

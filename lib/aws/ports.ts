@@ -18,9 +18,10 @@ import type * as ec2 from '@aws-sdk/client-ec2';
 import type * as serviceDiscovery from '@aws-sdk/client-servicediscovery';
 import type * as appAutoScaling from '@aws-sdk/client-application-auto-scaling';
 import type * as cloudWatch from '@aws-sdk/client-cloudwatch';
+import type * as codeDeploy from '@aws-sdk/client-codedeploy';
 
 export type { ecs, elb, elbv2, route53, s3, logs, ssm, secretsManager, ec2, serviceDiscovery };
-export type { appAutoScaling, cloudWatch };
+export type { appAutoScaling, cloudWatch, codeDeploy };
 
 export interface EcsApi {
   describeServices(input: ecs.DescribeServicesCommandInput): Promise<ecs.DescribeServicesCommandOutput>;
@@ -244,6 +245,30 @@ export interface CloudWatchApi {
 export const CLOUD_WATCH_MUTATING_METHODS = ['putMetricAlarm'] as const satisfies readonly (keyof CloudWatchApi)[];
 
 /**
+ * CodeDeploy, for ECS services whose deployment controller is CODE_DEPLOY (blue/green). Deployment groups are read
+ * one by one (GetDeploymentGroup): BatchGetDeploymentGroups would save calls, but not every endpoint has it.
+ */
+export interface CodeDeployApi {
+  listApplications(input: codeDeploy.ListApplicationsCommandInput): Promise<codeDeploy.ListApplicationsCommandOutput>;
+  listDeploymentGroups(input: codeDeploy.ListDeploymentGroupsCommandInput): Promise<codeDeploy.ListDeploymentGroupsCommandOutput>;
+  getDeploymentGroup(input: codeDeploy.GetDeploymentGroupCommandInput): Promise<codeDeploy.GetDeploymentGroupCommandOutput>;
+  listDeployments(input: codeDeploy.ListDeploymentsCommandInput): Promise<codeDeploy.ListDeploymentsCommandOutput>;
+  getDeployment(input: codeDeploy.GetDeploymentCommandInput): Promise<codeDeploy.GetDeploymentCommandOutput>;
+  /** A deployment's lifecycle events and task sets' traffic, for progress (target id `<cluster>:<service>`). */
+  getDeploymentTarget(input: codeDeploy.GetDeploymentTargetCommandInput): Promise<codeDeploy.GetDeploymentTargetCommandOutput>;
+  // Mutating calls.
+  createDeployment(input: codeDeploy.CreateDeploymentCommandInput): Promise<codeDeploy.CreateDeploymentCommandOutput>;
+  stopDeployment(input: codeDeploy.StopDeploymentCommandInput): Promise<codeDeploy.StopDeploymentCommandOutput>;
+  updateDeploymentGroup(input: codeDeploy.UpdateDeploymentGroupCommandInput): Promise<codeDeploy.UpdateDeploymentGroupCommandOutput>;
+}
+
+export const CODE_DEPLOY_MUTATING_METHODS = [
+  'createDeployment',
+  'stopDeployment',
+  'updateDeploymentGroup',
+] as const satisfies readonly (keyof CodeDeployApi)[];
+
+/**
  * Every port hako may need, created lazily: a getter builds its SDK client (with a dynamic import) on first use,
  * once per (service, region). `region` overrides the default region for resources that live elsewhere (an SSM
  * parameter or a secret referenced by an ARN in another region, an S3 bucket, a log group); omitted, the
@@ -263,6 +288,7 @@ export interface AwsClients {
   serviceDiscovery(region?: string): Promise<ServiceDiscoveryApi>;
   applicationAutoScaling(region?: string): Promise<ApplicationAutoScalingApi>;
   cloudWatch(region?: string): Promise<CloudWatchApi>;
+  codeDeploy(region?: string): Promise<CodeDeployApi>;
 }
 
 /** The port type each `AwsClients` getter returns, by getter name. */
@@ -279,6 +305,7 @@ export interface AwsPorts {
   serviceDiscovery: ServiceDiscoveryApi;
   applicationAutoScaling: ApplicationAutoScalingApi;
   cloudWatch: CloudWatchApi;
+  codeDeploy: CodeDeployApi;
 }
 
 /** Mutating method names per port, for guards and dry-run fakes. */
@@ -295,6 +322,7 @@ export const MUTATING_METHODS: { readonly [K in keyof AwsPorts]: readonly (keyof
   serviceDiscovery: SERVICE_DISCOVERY_MUTATING_METHODS,
   applicationAutoScaling: APPLICATION_AUTO_SCALING_MUTATING_METHODS,
   cloudWatch: CLOUD_WATCH_MUTATING_METHODS,
+  codeDeploy: CODE_DEPLOY_MUTATING_METHODS,
 };
 
 const MUTATING_OPERATIONS = new Set(

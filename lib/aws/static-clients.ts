@@ -33,6 +33,7 @@ export function awsClientsFromPorts(ports: Partial<AwsPorts>): AwsClients {
     applicationAutoScaling: () => get('applicationAutoScaling'),
     cloudWatch: () => get('cloudWatch'),
     serviceDiscovery: () => get('serviceDiscovery'),
+    codeDeploy: () => get('codeDeploy'),
   };
 }
 
@@ -68,5 +69,6 @@ export function readOnlyAwsClients(clients: AwsClients): AwsClients {
     applicationAutoScaling: async (region) => readOnlyPort('applicationAutoScaling', await clients.applicationAutoScaling(region)),
     cloudWatch: async (region) => readOnlyPort('cloudWatch', await clients.cloudWatch(region)),
     serviceDiscovery: async (region) => readOnlyPort('serviceDiscovery', await clients.serviceDiscovery(region)),
+    codeDeploy: async (region) => readOnlyPort('codeDeploy', await clients.codeDeploy(region)),
   };
 }

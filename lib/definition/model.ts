@@ -199,6 +199,27 @@ export interface ServiceDiscoveryEntry {
   };
 }
 
+/** `scheduler.codedeploy`, defaults applied (present whenever the deployment controller is CODE_DEPLOY). */
+export interface CodeDeployConfig {
+  /** Absent: found from the deployment groups that deploy this service. */
+  application?: string;
+  deployment_group?: string;
+  /** CreateDeployment's deploymentConfigName; absent: the group's. */
+  deployment_config?: string;
+  /** Set: the deployment group's blue task set termination wait is kept at this value. */
+  termination_wait_minutes?: number;
+  /** What deploy waits for: the deployment's end, or all traffic on the new task set (`--no-wait`: nothing). */
+  wait: 'succeeded' | 'traffic_shifted';
+  appspec_format: 'yaml' | 'json';
+  hooks?: {
+    before_install?: string;
+    after_install?: string;
+    after_allow_test_traffic?: string;
+    before_allow_traffic?: string;
+    after_allow_traffic?: string;
+  };
+}
+
 /** `scheduler` with `type: ecs`, defaults applied. `elb_v2` is not here: it became an `alb` script entry. */
 export interface EcsSchedulerModel {
   type: 'ecs';
@@ -224,6 +245,9 @@ export interface EcsSchedulerModel {
   placement_constraints: { type: 'distinctInstance' | 'memberOf'; expression?: string }[];
   placement_strategy: { type: 'random' | 'spread' | 'binpack'; field?: string }[];
   scheduling_strategy?: 'REPLICA' | 'DAEMON';
+  /** Absent: ECS (rolling). Validation rejects EXTERNAL. */
+  deployment_controller?: { type: 'ECS' | 'CODE_DEPLOY' };
+  codedeploy?: CodeDeployConfig;
   health_check_grace_period_seconds?: number;
   dynamic_port_mapping: boolean;
   elb?: ClassicElbConfig;

@@ -10,6 +10,7 @@ import type {
   AppModel,
   AppModelData,
   AutoscalingConfig,
+  CodeDeployConfig,
   ContainerModel,
   EcsSchedulerModel,
   PluginSchedulerModel,
@@ -21,6 +22,7 @@ import type {
 import type { AppContainerInput, ContainerInput } from './schema/container.js';
 import type { DefinitionInput } from './schema/definition.js';
 import type { AutoscalingInput, ServiceDiscoveryInput } from './schema/autoscaling.js';
+import type { CodeDeployInput } from './schema/codedeploy.js';
 import type { ClassicElbInput } from './schema/load-balancers.js';
 import type { EcsSchedulerInput } from './schema/scheduler-ecs.js';
 import type { VolumeInput } from './schema/volumes.js';
@@ -125,6 +127,28 @@ function buildServiceDiscovery(e: ServiceDiscoveryInput): ServiceDiscoveryEntry 
   });
 }
 
+/** `scheduler.codedeploy` with its defaults; validation rejected EXTERNAL, so the controller is ECS or CODE_DEPLOY. */
+function buildCodeDeploy(c: CodeDeployInput | null | undefined): CodeDeployConfig {
+  const hooks = c?.hooks ?? undefined;
+  return compact<CodeDeployConfig>({
+    application: some(c?.application),
+    deployment_group: some(c?.deployment_group),
+    deployment_config: some(c?.deployment_config),
+    termination_wait_minutes: some(c?.termination_wait_minutes),
+    wait: some(c?.wait) ?? 'succeeded',
+    appspec_format: some(c?.appspec_format) ?? 'yaml',
+    hooks: hooks
+      ? compact({
+          before_install: some(hooks.before_install),
+          after_install: some(hooks.after_install),
+          after_allow_test_traffic: some(hooks.after_allow_test_traffic),
+          before_allow_traffic: some(hooks.before_allow_traffic),
+          after_allow_traffic: some(hooks.after_allow_traffic),
+        })
+      : undefined,
+  });
+}
+
 function buildScheduler(s: EcsSchedulerInput): EcsSchedulerModel {
   const behindLoadBalancer = s.elb != null || s.elb_v2 != null || (s.load_balancers ?? []).length > 0;
   const dc = some(s.deployment_configuration);
@@ -175,6 +199,8 @@ function buildScheduler(s: EcsSchedulerInput): EcsSchedulerModel {
     placement_constraints: (s.placement_constraints ?? []).map((p) => compact({ type: p.type, expression: some(p.expression) })),
     placement_strategy: (s.placement_strategy ?? []).map((p) => compact({ type: p.type, field: some(p.field) })),
     scheduling_strategy: some(s.scheduling_strategy),
+    deployment_controller: s.deployment_controller ? { type: s.deployment_controller.type === 'CODE_DEPLOY' ? 'CODE_DEPLOY' : 'ECS' } : undefined,
+    codedeploy: s.deployment_controller?.type === 'CODE_DEPLOY' ? buildCodeDeploy(s.codedeploy) : undefined,
     health_check_grace_period_seconds: some(s.health_check_grace_period_seconds) ?? (behindLoadBalancer ? 0 : undefined),
     dynamic_port_mapping: some(s.dynamic_port_mapping) ?? s.elb == null,
     elb: s.elb ? buildElb(s.elb) : undefined,

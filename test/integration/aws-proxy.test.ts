@@ -9,6 +9,7 @@ import http from 'node:http';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
@@ -272,6 +273,24 @@ describe('integration: the AWS proxy in front of moto', function () {
     aws.rewrite({ service: 'Route53', operation: 'GetChange' }, (xml: string) => xml.replace('<Status>INSYNC</Status>', '<Status>PENDING</Status>'));
     const out = await r53.send(new GetChangeCommand({ Id: change.ChangeInfo!.Id! }));
     expect(out.ChangeInfo?.Status, recording()).to.equal('PENDING');
+  });
+
+  it('with `errors`, answers in place of an error: CodeDeploy StopDeployment, which moto answers 500', async () => {
+    const codeDeploy = client(CodeDeployClient);
+    let asked: unknown;
+    aws.rewrite(
+      { service: 'CodeDeploy', operation: 'StopDeployment' },
+      (_body, request) => {
+        asked = request.body;
+        return { status: 'Pending', statusMessage: 'rolling back' };
+      },
+      { errors: true },
+    );
+    const out = await codeDeploy.send(new StopDeploymentCommand({ deploymentId: 'd-1', autoRollbackEnabled: true }));
+    expect({ status: out.status, statusMessage: out.statusMessage }).to.deep.equal({ status: 'Pending', statusMessage: 'rolling back' });
+    expect(asked).to.deep.equal({ deploymentId: 'd-1', autoRollbackEnabled: true });
+    // moto's own answer was an error; the client got the rewrite's.
+    expect(aws.calls().map((c) => [callName(c), c.serverStatus, c.status, c.rewritten ?? false])).to.deep.equal([['CodeDeploy StopDeployment', 500, 200, true]]);
   });
 
   it('a rewrite that throws answers 502 and leaves its message in the recording', async () => {

@@ -6,6 +6,7 @@
 import type { DefinitionIssue } from '../../errors.js';
 import { linkTarget } from '../containers.js';
 import { REQUIRED_POLICY_KEYS } from './autoscaling.js';
+import { checkDeploymentController } from './codedeploy.js';
 import { findDependencyCycles } from './dependency-cycles.js';
 import { checkFargate } from './fargate.js';
 import { describeValue, error, formatPath, warning } from './issues.js';
@@ -195,6 +196,7 @@ export function crossCheck(raw: unknown): DefinitionIssue[] {
   if (scheduler['type'] === 'ecs') {
     checkScheduler(scheduler, names, out);
     out.push(...checkFargate(scheduler));
+    out.push(...checkDeploymentController(definition, scheduler));
   }
   return out;
 }

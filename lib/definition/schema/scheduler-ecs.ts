@@ -1,6 +1,7 @@
 /** `scheduler` with `type: ecs` (reference §3.2). */
 import { z } from 'zod';
 import { autoscalingSchema, serviceDiscoverySchema } from './autoscaling.js';
+import { codeDeploySchema, deploymentControllerSchema } from './codedeploy.js';
 import { nonNegativeInt, opt, positiveInt, stringList, tagMap } from './common.js';
 import { classicElbSchema, elbV2Schema, loadBalancerBindingSchema } from './load-balancers.js';
 
@@ -73,6 +74,8 @@ export const ecsSchedulerSchema = z
       z.array(z.looseObject({ type: z.enum(['random', 'spread', 'binpack']), field: opt(z.string().min(1)) })),
     ),
     scheduling_strategy: opt(z.enum(['REPLICA', 'DAEMON'])),
+    deployment_controller: opt(deploymentControllerSchema),
+    codedeploy: opt(codeDeploySchema),
     health_check_grace_period_seconds: opt(nonNegativeInt).describe('Default 0 behind a load balancer'),
     dynamic_port_mapping: opt(z.boolean()).describe('Dynamic front host port (default true unless elb is set)'),
     elb: opt(classicElbSchema),

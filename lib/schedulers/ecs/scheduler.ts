@@ -34,6 +34,17 @@ import {
   planClassicElbForRemove,
   reconcileClassicElbStep,
 } from './classic-elb/index.js';
+import {
+  applyCodeDeployStep,
+  checkDeploymentController,
+  CODEDEPLOY_STEP_OWNER,
+  isCodeDeployApp,
+  planCodeDeployDeploy,
+  planCodeDeployRollbackFor,
+  reconcileCodeDeployStep,
+  waitCodeDeploy,
+  type CodeDeployPartContext,
+} from './codedeploy/index.js';
 import { checkBindings } from './load-balancers.js';
 import { describeLatestTaskDefinition, observeEcs } from './observe.js';
 import { runOneshot } from './oneshot.js';
@@ -73,6 +84,14 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     ...(signal === undefined ? {} : { signal }),
   });
 
+  const codeDeployContext: CodeDeployPartContext = { aws, io, clock: context.clock, sleep: context.sleep, dryRun: context.dryRun };
+  const codeDeployApplyContext = async (ctx: ApplyContext) => ({
+    codeDeploy: await ctx.aws().codeDeploy(),
+    ecs: await ctx.aws().ecs(),
+    io: ctx.io,
+    runId: ctx.runId,
+  });
+
   /** Cloud Map first: the ECS service's registries point at the services it creates. */
   async function planSd(model: AppModel) {
     const entries = model.scheduler.service_discovery ?? [];
@@ -92,17 +111,22 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const missing = requireDesiredCount(model);
       if (missing.length > 0) throw new DefinitionError(model.file, missing);
       const observed = await observeEcs(await ecsApi(), model, model.id);
+      checkDeploymentController(model, observed.service);
+      // A CODE_DEPLOY service that exists is deployed through CodeDeploy (./codedeploy/); its first deploy is ours.
+      const codeDeploy = isCodeDeployApp(model) ? await planCodeDeployDeploy(codeDeployContext, model, observed, { force: options.force }) : undefined;
       const sd = await planSd(model);
       // Before the service, which is created bound to it; it also fixes the host port the task definition maps.
       const elb = await planClassicElbForDeploy(model, aws(), observed);
       for (const w of elb.warnings) warn(io, 'classic-elb.ignored-change', w);
-      const ecsPlan = planEcsDeploy(elb.model, observed, {
-        force: options.force,
-        ...(sd === undefined ? {} : { serviceRegistries: sd.registries }),
-      });
+      const ecsSteps =
+        codeDeploy ??
+        planEcsDeploy(elb.model, observed, {
+          force: options.force,
+          ...(sd === undefined ? {} : { serviceRegistries: sd.registries }),
+        }).steps;
       // After the service: the scalable target is the service, which must exist before it is registered.
       const autoscaling = await planAutoscalingDeploy(model, aws(), observed.service);
-      return [...(sd?.steps ?? []), ...elb.steps, ...ecsPlan.steps, ...autoscaling];
+      return [...(sd?.steps ?? []), ...elb.steps, ...ecsSteps, ...autoscaling];
     },
 
     async check(model: AnyAppModel): Promise<void> {
@@ -110,6 +134,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     },
 
     async apply(step: Step, ctx: ApplyContext): Promise<StepOutcome | void> {
+      if (step.owner === CODEDEPLOY_STEP_OWNER) return applyCodeDeployStep(step, await codeDeployApplyContext(ctx));
       if (step.owner === SD_STEP_OWNER) {
         return applySdStep(
           step,
@@ -129,6 +154,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       if (step.owner === SD_STEP_OWNER) return reconcileSdStep(step, await ctx.aws().serviceDiscovery());
       if (step.owner === AUTOSCALING_STEP_OWNER) return undefined;
       if (step.owner === CLASSIC_ELB_STEP_OWNER) return reconcileClassicElbStep(step, await ctx.aws().elb());
+      if (step.owner === CODEDEPLOY_STEP_OWNER) return reconcileCodeDeployStep(step, await codeDeployApplyContext(ctx));
       return reconcileEcsStep(step, await applyContext(ctx));
     },
 
@@ -136,6 +162,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
 
     async wait(anyModel: AnyAppModel, journal: readonly JournalEntry[], options: WaitOptions): Promise<RolloutOutcome> {
       const model = ecsModel(anyModel);
+      if (isCodeDeployApp(model)) return waitCodeDeploy(codeDeployContext, model, journal, options);
       const rollout = rolloutOf(journal);
       const service = rollout.service;
       if (service === undefined) return { status: 'none' };
@@ -176,6 +203,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
           hint: 'Deploy it first: hako deploy FILE',
         });
       }
+      checkDeploymentController(model, observed.service);
+      if (isCodeDeployApp(model)) return planCodeDeployRollbackFor(codeDeployContext, model, { ...observed, service: observed.service }, options);
       const plan = planRollback(observed, options.to === undefined ? {} : { to: options.to });
       const target = (plan.steps[0]?.payload as { taskDefinition?: string } | undefined)?.taskDefinition ?? '';
       return { steps: plan.steps, current: observed.service.taskDefinition ?? '', target };

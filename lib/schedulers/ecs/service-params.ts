@@ -68,6 +68,8 @@ export function buildCreateService(model: AppModel): Omit<ecs.CreateServiceComma
     placementConstraints: placementConstraints(s),
     placementStrategy: placementStrategy(s),
     schedulingStrategy: s.scheduling_strategy,
+    // Fixed at creation: later deploys of a CODE_DEPLOY service go through CodeDeploy (./codedeploy/).
+    deploymentController: s.deployment_controller && { type: s.deployment_controller.type },
     launchType: s.launch_type,
     capacityProviderStrategy: capacityProviderStrategy(s),
     platformVersion: s.platform_version,

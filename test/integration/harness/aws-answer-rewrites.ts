@@ -33,6 +33,15 @@ export interface RewriteMatch {
   readonly operation: string;
 }
 
+export interface RewriteOptions {
+  /**
+   * Also rewrite moto's error answers, into a 200 with the body the rewrite returns: for calls moto cannot answer
+   * at all (CodeDeploy StopDeployment is a 500) or answers "not found" for what AWS would know. The rewrite gets
+   * moto's error body parsed (JSON protocols), or `undefined` when it is not JSON.
+   */
+  readonly errors?: boolean;
+}
+
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -42,10 +51,10 @@ export interface HttpAnswer {
 const JSON_PROTOCOLS: ReadonlySet<AwsProtocol> = new Set(['json', 'rest-json', 'rpc-v2-json']);
 
 export class AnswerRewrites {
-  private readonly rewrites: { match: RewriteMatch; fn: RewriteFn }[] = [];
+  private readonly rewrites: { match: RewriteMatch; fn: RewriteFn; options: RewriteOptions }[] = [];
 
-  add(match: RewriteMatch, fn: RewriteFn): void {
-    this.rewrites.push({ match, fn });
+  add(match: RewriteMatch, fn: RewriteFn, options: RewriteOptions = {}): void {
+    this.rewrites.push({ match, fn, options });
   }
 
   clear(): void {
@@ -54,8 +63,11 @@ export class AnswerRewrites {
 
   /** The answer to send for this call: `answer` itself when no rewrite applies. */
   apply(identity: AwsCallIdentity, req: http.IncomingMessage, requestBody: Buffer, answer: HttpAnswer): HttpAnswer {
-    const matching = this.rewrites.filter((r) => r.match.service === identity.service && r.match.operation === identity.operation);
-    if (matching.length === 0 || answer.status < 200 || answer.status > 299) return answer;
+    const succeeded = answer.status >= 200 && answer.status <= 299;
+    const matching = this.rewrites.filter(
+      (r) => r.match.service === identity.service && r.match.operation === identity.operation && (succeeded || r.options.errors === true),
+    );
+    if (matching.length === 0) return answer;
     const what = `${identity.service} ${identity.operation}`;
     if (identity.protocol === 'rpc-v2-cbor') throw new Error(`cannot rewrite ${what}: CBOR answers are not supported`);
     const encoding = answer.headers['content-encoding'];
@@ -63,7 +75,7 @@ export class AnswerRewrites {
 
     const json = JSON_PROTOCOLS.has(identity.protocol);
     const text = answer.body.toString('utf8');
-    let current: unknown = json && text.trim() !== '' ? JSON.parse(text) : text;
+    let current: unknown = json && text.trim() !== '' ? parseJson(text, succeeded) : succeeded ? text : undefined;
     const request: ProxiedRequest = {
       service: identity.service,
       operation: identity.operation,
@@ -84,7 +96,22 @@ export class AnswerRewrites {
     for (const k of Object.keys(headers)) {
       if (k === 'content-md5' || k === 'x-amz-crc32' || k.startsWith('x-amz-checksum-')) delete headers[k];
     }
-    return { status: answer.status, headers, body };
+    if (!succeeded) {
+      // An error page is not the protocol's answer: say what the body now is, and drop the error's own headers.
+      delete headers['x-amzn-errortype'];
+      if (json) headers['content-type'] = identity.protocol === 'json' ? 'application/x-amz-json-1.1' : 'application/json';
+    }
+    return { status: succeeded ? answer.status : 200, headers, body };
+  }
+}
+
+/** A successful answer must be JSON; an error answer may be anything (an HTML 500 page). */
+function parseJson(text: string, strict: boolean): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    if (strict) throw e;
+    return undefined;
   }
 }
 

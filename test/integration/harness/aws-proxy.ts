@@ -13,7 +13,7 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import { AnswerRewrites, type HttpAnswer, type RewriteFn, type RewriteMatch } from './aws-answer-rewrites.js';
+import { AnswerRewrites, type HttpAnswer, type RewriteFn, type RewriteMatch, type RewriteOptions } from './aws-answer-rewrites.js';
 import { header, identifyAwsCall, type AwsCallIdentity } from './aws-call-identity.js';
 import { isMutatingCall, type RecordedCall } from './aws-call-recording.js';
 import { FaultPlan, type FaultMode, type RandomFaults, type ScriptedFault } from './aws-fault-plan.js';
@@ -21,7 +21,7 @@ import { faultResponse } from './aws-fault-responses.js';
 import type { MotoHandle } from './moto.js';
 
 export { callName, formatCalls, isMutatingCall, type RecordedCall } from './aws-call-recording.js';
-export type { ProxiedRequest, RewriteFn, RewriteMatch } from './aws-answer-rewrites.js';
+export type { ProxiedRequest, RewriteFn, RewriteMatch, RewriteOptions } from './aws-answer-rewrites.js';
 export { FAULT_MODES, type FaultMode, type RandomFaults, type ScriptedFault } from './aws-fault-plan.js';
 
 type MutableCall = { -readonly [K in keyof RecordedCall]: RecordedCall[K] };
@@ -124,9 +124,9 @@ export class AwsProxy {
     this.plan.clear();
   }
 
-  /** Rewrites every later successful answer to `match`. Several rewrites of one call apply in the order given. */
-  rewrite(match: RewriteMatch, fn: RewriteFn): void {
-    this.rewrites.add(match, fn);
+  /** Rewrites every later successful answer to `match` (with `errors`, error answers too). Several rewrites of one call apply in the order given. */
+  rewrite(match: RewriteMatch, fn: RewriteFn, options?: RewriteOptions): void {
+    this.rewrites.add(match, fn, options);
   }
 
   clearRewrites(): void {
@@ -286,7 +286,7 @@ export interface AwsProxyHandle {
   clearCalls(): void;
   failNext(fault: ScriptedFault): void;
   randomFaults(options: RandomFaults): number;
-  rewrite(match: RewriteMatch, fn: RewriteFn): void;
+  rewrite(match: RewriteMatch, fn: RewriteFn, options?: RewriteOptions): void;
   proxy(): AwsProxy;
 }
 
@@ -317,7 +317,7 @@ export function useAwsProxy(moto: MotoHandle): AwsProxyHandle {
     clearCalls: () => need().clearCalls(),
     failNext: (fault) => need().failNext(fault),
     randomFaults: (options) => need().randomFaults(options),
-    rewrite: (match, fn) => need().rewrite(match, fn),
+    rewrite: (match, fn, options) => need().rewrite(match, fn, options),
     proxy: need,
   };
 }
