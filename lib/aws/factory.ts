@@ -16,8 +16,10 @@ import type {
   AwsPorts,
   CloudWatchApi,
   Ec2Api,
+  EcrApi,
   EcsApi,
   Elbv2Api,
+  IamApi,
   LogsApi,
   Route53Api,
   S3Api,
@@ -119,7 +121,14 @@ const ROUTE53_METHODS: Record<keyof Route53Api, true> = {
 };
 
 const S3_METHODS: Record<keyof RawS3Api, true> = { getObject: true, headObject: true, putObject: true };
-const LOGS_METHODS: Record<keyof LogsApi, true> = { describeLogGroups: true, createLogGroup: true, putRetentionPolicy: true };
+const LOGS_METHODS: Record<keyof LogsApi, true> = {
+  describeLogGroups: true,
+  getLogEvents: true,
+  createLogGroup: true,
+  putRetentionPolicy: true,
+};
+const IAM_METHODS: Record<keyof IamApi, true> = { getRole: true };
+const ECR_METHODS: Record<keyof EcrApi, true> = { describeImages: true };
 const EC2_METHODS: Record<keyof Ec2Api, true> = {
   describeSubnets: true,
   describeSecurityGroups: true,
@@ -205,6 +214,16 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     methods: CLOUD_WATCH_METHODS,
     load: async () => sdk(await import('@aws-sdk/client-cloudwatch'), 'CloudWatchClient'),
   },
+  iam: {
+    service: 'IAM',
+    methods: IAM_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-iam'), 'IAMClient'),
+  },
+  ecr: {
+    service: 'ECR',
+    methods: ECR_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-ecr'), 'ECRClient'),
+  },
   serviceDiscovery: {
     service: 'ServiceDiscovery',
     methods: SERVICE_DISCOVERY_METHODS,
@@ -283,5 +302,7 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     applicationAutoScaling: (region) => port('applicationAutoScaling', region),
     cloudWatch: (region) => port('cloudWatch', region),
     serviceDiscovery: (region) => port('serviceDiscovery', region),
+    iam: () => port('iam'),
+    ecr: (region) => port('ecr', region),
   };
 }

@@ -32,6 +32,8 @@ export function awsClientsFromPorts(ports: Partial<AwsPorts>): AwsClients {
     applicationAutoScaling: () => get('applicationAutoScaling'),
     cloudWatch: () => get('cloudWatch'),
     serviceDiscovery: () => get('serviceDiscovery'),
+    iam: () => get('iam'),
+    ecr: () => get('ecr'),
   };
 }
 
@@ -66,5 +68,7 @@ export function readOnlyAwsClients(clients: AwsClients): AwsClients {
     applicationAutoScaling: async (region) => readOnlyPort('applicationAutoScaling', await clients.applicationAutoScaling(region)),
     cloudWatch: async (region) => readOnlyPort('cloudWatch', await clients.cloudWatch(region)),
     serviceDiscovery: async (region) => readOnlyPort('serviceDiscovery', await clients.serviceDiscovery(region)),
+    iam: async () => readOnlyPort('iam', await clients.iam()),
+    ecr: async (region) => readOnlyPort('ecr', await clients.ecr(region)),
   };
 }
