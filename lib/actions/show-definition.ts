@@ -1,7 +1,9 @@
 import { stringify as toYaml } from 'yaml';
 import type { AwsClients } from '../aws/ports.js';
 import type { AnyAppModel } from '../definition/model.js';
+import { UsageError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
+import { dockerCommands } from '../render/docker-run.js';
 import { evaluateSource, loadApp, type DefinitionSource } from './load-app.js';
 
 export interface ShowDefinitionOptions {
@@ -12,7 +14,8 @@ export interface ShowDefinitionOptions {
   readonly expand: boolean;
   /** Print the evaluated definition before normalisation, as hako's show-definition did. */
   readonly raw: boolean;
-  readonly format: 'json' | 'yaml';
+  /** `docker`: the `docker volume create` / `docker run` lines that run the app locally (hako's dry-run lines). */
+  readonly format: 'json' | 'yaml' | 'docker';
   readonly tag?: string;
 }
 
@@ -31,10 +34,14 @@ export function formatDocument(value: unknown, format: 'json' | 'yaml'): string 
  * print by accident; the whole definition is still validated, so this doubles as a linter.
  */
 export async function showDefinition(options: ShowDefinitionOptions): Promise<void> {
+  if (options.raw && options.format === 'docker') {
+    throw new UsageError('--raw prints the evaluated definition; --format docker needs the validated model', { hint: 'Drop --raw.' });
+  }
   if (options.raw) {
+    const format = options.format as 'json' | 'yaml';
     // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
     const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });
-    options.io.result(formatDocument(evaluated.evaluated.raw, options.format));
+    options.io.result(formatDocument(evaluated.evaluated.raw, format));
     return;
   }
   const loaded = await loadApp({
@@ -45,5 +52,10 @@ export async function showDefinition(options: ShowDefinitionOptions): Promise<vo
     envMode: options.expand ? 'expand' : 'none',
     tag: options.tag,
   });
+  if (options.format === 'docker') {
+    // Without --expand provider values are `${NAME}` placeholders here: quoted, they print as they are.
+    options.io.result(dockerCommands(loaded.model).join('\n'));
+    return;
+  }
   options.io.result(formatDocument(printableModel(loaded.model), options.format));
 }

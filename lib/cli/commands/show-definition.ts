@@ -5,7 +5,7 @@ import type { CliCommand } from './command.js';
 interface Args extends DefinitionArgs {
   expand?: boolean;
   raw?: boolean;
-  format: 'json' | 'yaml';
+  format: 'json' | 'yaml' | 'docker';
   tag?: string;
 }
 
@@ -17,7 +17,11 @@ export const showDefinitionCommand: CliCommand = {
       .option('expand', { type: 'boolean', describe: 'Resolve provider values (may print secrets); default prints ${NAME} placeholders' })
       .option('raw', { type: 'boolean', describe: 'Print the evaluated definition before normalisation (what Ruby hako printed)' })
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag), as deploy --tag would' })
-      .option('format', { choices: ['json', 'yaml'] as const, default: 'json' as const, describe: 'Output format' }),
+      .option('format', {
+        choices: ['json', 'yaml', 'docker'] as const,
+        default: 'json' as const,
+        describe: 'Output format; docker: the docker volume create / docker run lines that run the app locally',
+      }),
   async run(args: Args, { io }) {
     const { showDefinition } = await import('../../actions/show-definition.js');
     await showDefinition({
