@@ -68,6 +68,8 @@ export const oneshotCommand: CliCommand = {
       });
       if (outcome.dryRun) {
         io.result(renderPlan(outcome.displayPlan, { color: io.color }));
+        // hako's dry run printed how to run the oneshot locally; the lines are shell-quoted, ready to paste.
+        io.result(outcome.dockerLines.join('\n'));
         return 0;
       }
       if (outcome.data) io.result(JSON.stringify(outcome.data));
