@@ -27,6 +27,8 @@ export interface OneshotOptions {
   readonly env?: readonly { readonly name: string; readonly value?: string }[];
   readonly overrides?: { readonly cpu?: number; readonly memory?: number; readonly memoryReservation?: number };
   readonly noWait?: boolean;
+  /** Follow the containers' logs while the task runs (default true). */
+  readonly logs?: boolean;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
@@ -89,6 +91,7 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     runOneshot(model, execution.journal, {
       ...runOptions,
       noWait: options.noWait ?? false,
+      followLogs: options.logs ?? true,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onStarted: (task) => runHook(prepared, 'oneshotStarted', model as never, task),
     }),

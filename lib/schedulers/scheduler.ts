@@ -61,6 +61,8 @@ export interface OneshotPlanOptions {
 export interface OneshotRunOptions extends OneshotPlanOptions {
   /** Return once the task started. */
   readonly noWait: boolean;
+  /** Print the containers' log lines while the task runs (default true; `--no-logs` turns it off). */
+  readonly followLogs?: boolean;
   /** Ctrl-C: the scheduler stops what it started and reports an exit code (130 when none). */
   readonly signal?: AbortSignal;
   /** Called once the one-off task runs (scripts' `oneshotStarted` hook). */

@@ -14,6 +14,7 @@ interface Args extends DefinitionArgs {
   'app-memory'?: number;
   'app-memory-reservation'?: number;
   wait: boolean;
+  logs: boolean;
   'dry-run'?: boolean;
 }
 
@@ -37,6 +38,7 @@ export const oneshotCommand: CliCommand = {
       .option('app-memory', { type: 'number', describe: 'Override the app container memory (MiB)' })
       .option('app-memory-reservation', { type: 'number', describe: 'Override the app container memory reservation (MiB)' })
       .option('wait', { type: 'boolean', default: true, describe: '--no-wait prints {"cluster":…,"task_arn":…} and exits 0' })
+      .option('logs', { type: 'boolean', default: true, describe: "Print the containers' CloudWatch log lines while the task runs (--no-logs: don't)" })
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the plan; run nothing' })
       .example('hako oneshot app.jsonnet -- rake db:migrate', 'Run a migration with the app image'),
   async run(args: Args, { io, env: processEnv }) {
@@ -63,6 +65,7 @@ export const oneshotCommand: CliCommand = {
           memoryReservation: nonNegativeInteger(args['app-memory-reservation'], '--app-memory-reservation'),
         },
         noWait: !args.wait,
+        logs: args.logs,
         dryRun: args['dry-run'] ?? false,
         signal: signals.signal,
       });

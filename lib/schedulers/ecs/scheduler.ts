@@ -35,6 +35,7 @@ import { hasServiceRegistries, observeSdRemoval, observeSdStatus, planSdRemoval 
 import { observeServiceDiscovery, planServiceDiscovery, SD_STEP_OWNER } from './service-discovery/plan.js';
 import { describeLiveService, observeStatus, renderStatus } from './status.js';
 import { taskDefinitionArnKey } from './steps.js';
+import { followTaskLogs, fromModel, reportTaskLogTails } from './logs/task-logs.js';
 import { deleteServiceStepId, planRemove, planStop } from './stop-remove.js';
 import { waitForDeployment } from './wait.js';
 
@@ -55,13 +56,19 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     sleep: ctx.sleep,
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   });
-  const waitContext = async (signal: AbortSignal | undefined) => ({
-    ecs: await ecsApi(),
-    io,
-    clock: context.clock,
-    sleep: context.sleep,
-    ...(signal === undefined ? {} : { signal }),
-  });
+  const logsIn = (region: string | undefined) => aws().logs(region);
+  const waitContext = async (signal: AbortSignal | undefined) => {
+    const ecs = await ecsApi();
+    return {
+      ecs,
+      io,
+      clock: context.clock,
+      sleep: context.sleep,
+      // A failed rollout's stopped tasks are shown with the last lines they logged.
+      explainTasks: (tasks: Parameters<typeof reportTaskLogTails>[3]) => reportTaskLogTails(ecs, logsIn, io, tasks),
+      ...(signal === undefined ? {} : { signal }),
+    };
+  };
 
   /** Cloud Map first: the ECS service's registries point at the services it creates. */
   async function planSd(model: AppModel) {
@@ -221,6 +228,12 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
           noWait: options.noWait,
           signal: options.signal,
           clientToken: context.runId,
+          ...(options.followLogs === false || options.noWait
+            ? {}
+            : {
+                followLogs: (taskArn: string) =>
+                  followTaskLogs({ containers: model.containers.map(fromModel), taskArn, logs: logsIn, io, sleep: context.sleep }),
+              }),
           ...(options.onStarted === undefined ? {} : { onStarted: (task) => options.onStarted!({ cluster: model.scheduler.cluster, taskArn: task.taskArn ?? '' }) }),
         },
       );
