@@ -160,8 +160,44 @@ export interface Scheduler extends StepApplier {
   status?(model: AnyAppModel, sections: readonly StatusSection[]): Promise<SchedulerStatus>;
 }
 
-/** `config` is the definition's `scheduler` object (for plugins without `type`, validated by `configSchema`). */
-export type SchedulerPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, Scheduler, SchedulerContext>;
+/** What `hako init` asks of a scheduler: describe a live app so that a definition can be written from it. */
+export interface SchedulerInitOptions {
+  /** Where the app runs (ECS: the cluster). */
+  readonly cluster: string;
+  /** The live app (ECS: the service name). */
+  readonly service: string;
+  readonly region?: string;
+  /** The app id the written definition has (its file name), which the scheduler deploys it as. */
+  readonly appId: string;
+}
+
+export interface SchedulerInitContext {
+  /** Read-only AWS ports in `region`. */
+  readonly aws: () => AwsClients;
+  readonly io: IoHost;
+}
+
+/** Something the user should know about the written definition: a choice made, or what did not carry over. */
+export interface InitNote {
+  readonly level: 'info' | 'warn';
+  readonly message: string;
+  /** The definition path it concerns (`app.image`, `scheduler.service_discovery`). */
+  readonly path?: string;
+}
+
+export interface SchedulerInitResult {
+  /** The definition as a person would write it: defaults left out, keys in a reading order. */
+  readonly definition: Record<string, unknown>;
+  readonly notes: readonly InitNote[];
+}
+
+/**
+ * `config` is the definition's `scheduler` object (for plugins without `type`, validated by `configSchema`).
+ * `init` (optional) lets `hako init --scheduler <type>` write a definition from what runs: it reads, never changes.
+ */
+export type SchedulerPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, Scheduler, SchedulerContext> & {
+  init?(options: SchedulerInitOptions, context: SchedulerInitContext): Promise<SchedulerInitResult>;
+};
 
 /** The commands as users name them, and the method each needs. */
 export const SCHEDULER_COMMANDS = {

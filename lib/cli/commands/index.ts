@@ -1,6 +1,7 @@
 import type { CliCommand } from './command.js';
 import { deployCommand } from './deploy.js';
 import { diffCommand } from './diff.js';
+import { initCommand } from './init.js';
 import { oneshotCommand } from './oneshot.js';
 import { schemaCommand } from './schema.js';
 import { removeCommand, rollbackCommand, statusCommand, stopCommand } from './service-ops.js';
@@ -16,5 +17,6 @@ export const commands: readonly CliCommand[] = [
   statusCommand,
   stopCommand,
   removeCommand,
+  initCommand,
   schemaCommand,
 ];

@@ -12,4 +12,6 @@ export const ecsScheduler: SchedulerPlugin<EcsScheduler> = {
   type: 'ecs',
   configSchema: ecsSchedulerSchema as unknown as SchedulerPlugin<EcsScheduler>['configSchema'],
   create: (_config, context) => createEcsScheduler(context),
+  // Loaded on use: only `hako init` needs it.
+  init: async (options, context) => (await import('./init/index.js')).initEcs(options, context.aws()),
 };
