@@ -25,6 +25,7 @@ import type { JournalEntry, StepApplier } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
 import type { PluginRegistration } from '../plugin.js';
 import type { Clock, Sleep } from '../util/sleep.js';
+import type { VerifyCheck, VerifyContext } from '../verify/checks.js';
 
 export interface SchedulerContext {
   /** The application id (service name, default resource names). */
@@ -158,6 +159,11 @@ export interface Scheduler extends StepApplier {
   /** Runs the app once, after the `planOneshot` steps were applied (their journal given). */
   runOneshot?(model: AnyAppModel, journal: readonly JournalEntry[], options: OneshotRunOptions): Promise<OneshotRun>;
   status?(model: AnyAppModel, sections: readonly StatusSection[]): Promise<SchedulerStatus>;
+  /**
+   * `hako verify`: read-only checks that what the model refers to exists and is usable (cluster, roles, images,
+   * secrets, network, target groups…). `context.provided` names what scripts create on deploy.
+   */
+  verify?(model: AnyAppModel, context: VerifyContext): Promise<readonly VerifyCheck[]>;
 }
 
 /** What `hako init` asks of a scheduler: describe a live app so that a definition can be written from it. */

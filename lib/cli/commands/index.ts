@@ -6,6 +6,7 @@ import { oneshotCommand } from './oneshot.js';
 import { schemaCommand } from './schema.js';
 import { removeCommand, rollbackCommand, statusCommand, stopCommand } from './service-ops.js';
 import { showDefinitionCommand } from './show-definition.js';
+import { verifyCommand } from './verify.js';
 
 /** Registered commands, in the order `hako --help` lists them. Only commands that work are here. */
 export const commands: readonly CliCommand[] = [
@@ -17,6 +18,7 @@ export const commands: readonly CliCommand[] = [
   statusCommand,
   stopCommand,
   removeCommand,
+  verifyCommand,
   initCommand,
   schemaCommand,
 ];

@@ -36,6 +36,7 @@ import { observeServiceDiscovery, planServiceDiscovery, SD_STEP_OWNER } from './
 import { describeLiveService, observeStatus, renderStatus } from './status.js';
 import { taskDefinitionArnKey } from './steps.js';
 import { followTaskLogs, fromModel, reportTaskLogTails } from './logs/task-logs.js';
+import { verifyEcs } from './verify/index.js';
 import { deleteServiceStepId, planRemove, planStop } from './stop-remove.js';
 import { waitForDeployment } from './wait.js';
 
@@ -98,6 +99,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const autoscaling = await planAutoscalingDeploy(model, aws(), observed.service);
       return [...(sd?.steps ?? []), ...ecsPlan.steps, ...autoscaling];
     },
+
+    verify: async (anyModel, verifyContext) => verifyEcs(ecsModel(anyModel), aws, verifyContext),
 
     async check(model: AnyAppModel): Promise<void> {
       await checkSecrets(model.containers, aws());
