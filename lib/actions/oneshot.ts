@@ -8,6 +8,7 @@ import { info, type IoHost } from '../io/io-host.js';
 import { Execution } from '../plan/executor.js';
 import type { Plan } from '../plan/plan.js';
 import { redactPlan } from '../plan/redact.js';
+import { dockerCommands } from '../render/docker-run.js';
 import type { OneshotRun } from '../schedulers/scheduler.js';
 import type { Clock, Sleep } from '../util/sleep.js';
 import { unwrapStepFailure } from './deploy.js';
@@ -27,6 +28,8 @@ export interface OneshotOptions {
   readonly env?: readonly { readonly name: string; readonly value?: string }[];
   readonly overrides?: { readonly cpu?: number; readonly memory?: number; readonly memoryReservation?: number };
   readonly noWait?: boolean;
+  /** Follow the containers' logs while the task runs (default true). */
+  readonly logs?: boolean;
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
@@ -35,7 +38,13 @@ export interface OneshotOptions {
 
 /** A dry run's plan, and the same plan with provider values masked: only `displayPlan` may be shown. */
 export type OneshotOutcome =
-  | { readonly dryRun: true; readonly plan: Plan; readonly displayPlan: Plan }
+  | {
+      readonly dryRun: true;
+      readonly plan: Plan;
+      readonly displayPlan: Plan;
+      /** The `docker volume create` / `docker run` lines that run this oneshot locally, provider values masked. */
+      readonly dockerLines: readonly string[];
+    }
   | ({ readonly dryRun: false } & OneshotRun);
 
 export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> {
@@ -67,7 +76,9 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
   if (dryRun) {
     if (scheduler.check) await guard(prepared, 'oneshot', () => scheduler.check!(model));
     const plan: Plan = { steps: planned.steps };
-    return { dryRun: true, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()) };
+    const revealed = prepared.loaded.providers.revealedValues();
+    const dockerLines = dockerCommands(model, { oneshot: runOptions, mask: (value) => maskRevealed(value, revealed) });
+    return { dryRun: true, plan, displayPlan: redactPlan(plan, revealed), dockerLines };
   }
 
   const execution = new Execution({ context: applyContextOf(prepared, options.signal), applierFor: planned.applierFor });
@@ -81,6 +92,7 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     runOneshot(model, execution.journal, {
       ...runOptions,
       noWait: options.noWait ?? false,
+      followLogs: options.logs ?? true,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onStarted: (task) => runHook(prepared, 'oneshotStarted', model as never, task),
     }),
@@ -88,4 +100,16 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
   await runHook(prepared, 'oneshotFinished', model as never, { exitCode: result.exitCode });
   if (!options.noWait) info(io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
   return { dryRun: false, ...result };
+}
+
+/**
+ * A value with every provider value in it replaced by its `${NAME}` placeholder, as show-definition prints it
+ * without --expand. Longest first, so a value containing a shorter one is replaced whole.
+ */
+function maskRevealed(value: string, revealed: ReadonlyMap<string, string>): string {
+  const whole = revealed.get(value);
+  if (whole !== undefined) return `\${${whole}}`;
+  // Shorter values are too likely to occur in ordinary text (`1`, `on`): only a whole value is masked then.
+  const secrets = [...revealed].filter(([v]) => v.length >= 3).sort((a, b) => b[0].length - a[0].length);
+  return secrets.reduce((acc, [secret, name]) => acc.split(secret).join(`\${${name}}`), value);
 }

@@ -1,7 +1,9 @@
 import { stringify as toYaml } from 'yaml';
 import { lazyAwsFor, type AwsFor } from '../aws/lazy-clients.js';
 import type { AnyAppModel } from '../definition/model.js';
+import { UsageError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
+import { dockerCommands } from '../render/docker-run.js';
 import { evaluateSource, loadApp, type DefinitionSource } from './load-app.js';
 
 export interface ShowDefinitionOptions {
@@ -13,7 +15,8 @@ export interface ShowDefinitionOptions {
   readonly expand: boolean;
   /** Print the evaluated definition before normalisation, as hako's show-definition did. */
   readonly raw: boolean;
-  readonly format: 'json' | 'yaml';
+  /** `docker`: the `docker volume create` / `docker run` lines that run the app locally (hako's dry-run lines). */
+  readonly format: 'json' | 'yaml' | 'docker';
   readonly tag?: string;
 }
 
@@ -33,10 +36,14 @@ export function formatDocument(value: unknown, format: 'json' | 'yaml'): string 
  */
 export async function showDefinition(given: ShowDefinitionOptions): Promise<void> {
   const options = { ...given, aws: (given.awsFor ?? lazyAwsFor({ io: given.io }))(undefined) };
+  if (options.raw && options.format === 'docker') {
+    throw new UsageError('--raw prints the evaluated definition; --format docker needs the validated model', { hint: 'Drop --raw.' });
+  }
   if (options.raw) {
+    const format = options.format as 'json' | 'yaml';
     // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
     const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });
-    options.io.result(formatDocument(evaluated.evaluated.raw, options.format));
+    options.io.result(formatDocument(evaluated.evaluated.raw, format));
     return;
   }
   const loaded = await loadApp({
@@ -47,5 +54,10 @@ export async function showDefinition(given: ShowDefinitionOptions): Promise<void
     envMode: options.expand ? 'expand' : 'none',
     tag: options.tag,
   });
+  if (options.format === 'docker') {
+    // Without --expand provider values are `${NAME}` placeholders here: quoted, they print as they are.
+    options.io.result(dockerCommands(loaded.model).join('\n'));
+    return;
+  }
   options.io.result(formatDocument(printableModel(loaded.model), options.format));
 }

@@ -17,9 +17,11 @@ import type {
   CloudWatchApi,
   CodeDeployApi,
   Ec2Api,
+  EcrApi,
   EcsApi,
   ElbApi,
   Elbv2Api,
+  IamApi,
   LogsApi,
   Route53Api,
   S3Api,
@@ -153,7 +155,14 @@ const ROUTE53_METHODS: Record<keyof Route53Api, true> = {
 };
 
 const S3_METHODS: Record<keyof RawS3Api, true> = { getObject: true, headObject: true, putObject: true };
-const LOGS_METHODS: Record<keyof LogsApi, true> = { describeLogGroups: true, createLogGroup: true, putRetentionPolicy: true };
+const LOGS_METHODS: Record<keyof LogsApi, true> = {
+  describeLogGroups: true,
+  getLogEvents: true,
+  createLogGroup: true,
+  putRetentionPolicy: true,
+};
+const IAM_METHODS: Record<keyof IamApi, true> = { getRole: true };
+const ECR_METHODS: Record<keyof EcrApi, true> = { describeImages: true };
 const EC2_METHODS: Record<keyof Ec2Api, true> = {
   describeSubnets: true,
   describeSecurityGroups: true,
@@ -209,6 +218,8 @@ export const PORT_METHODS: { readonly [K in keyof AwsPorts]: Readonly<Record<str
   cloudWatch: CLOUD_WATCH_METHODS,
   serviceDiscovery: SERVICE_DISCOVERY_METHODS,
   codeDeploy: CODE_DEPLOY_METHODS,
+  iam: IAM_METHODS,
+  ecr: ECR_METHODS,
 };
 
 // Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
@@ -286,6 +297,16 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     sentOnce: ['createDeployment'],
     bestEffort: ['getDeploymentTarget'],
     load: async () => sdk(await import('@aws-sdk/client-codedeploy'), 'CodeDeployClient'),
+  },
+  iam: {
+    service: 'IAM',
+    methods: IAM_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-iam'), 'IAMClient'),
+  },
+  ecr: {
+    service: 'ECR',
+    methods: ECR_METHODS,
+    load: async () => sdk(await import('@aws-sdk/client-ecr'), 'ECRClient'),
   },
   serviceDiscovery: {
     service: 'ServiceDiscovery',
@@ -385,5 +406,7 @@ export function createAwsClients(given: AwsClientsOptions): AwsClients {
     cloudWatch: (region) => port('cloudWatch', region),
     serviceDiscovery: (region) => port('serviceDiscovery', region),
     codeDeploy: (region) => port('codeDeploy', region),
+    iam: () => port('iam'),
+    ecr: (region) => port('ecr', region),
   };
 }

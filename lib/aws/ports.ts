@@ -19,9 +19,11 @@ import type * as serviceDiscovery from '@aws-sdk/client-servicediscovery';
 import type * as appAutoScaling from '@aws-sdk/client-application-auto-scaling';
 import type * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import type * as codeDeploy from '@aws-sdk/client-codedeploy';
+import type * as iam from '@aws-sdk/client-iam';
+import type * as ecr from '@aws-sdk/client-ecr';
 
 export type { ecs, elb, elbv2, route53, s3, logs, ssm, secretsManager, ec2, serviceDiscovery };
-export type { appAutoScaling, cloudWatch, codeDeploy };
+export type { appAutoScaling, cloudWatch, codeDeploy, iam, ecr };
 
 export interface EcsApi {
   describeServices(input: ecs.DescribeServicesCommandInput): Promise<ecs.DescribeServicesCommandOutput>;
@@ -166,6 +168,8 @@ export const S3_MUTATING_METHODS = ['putObject'] as const satisfies readonly (ke
 
 export interface LogsApi {
   describeLogGroups(input: logs.DescribeLogGroupsCommandInput): Promise<logs.DescribeLogGroupsCommandOutput>;
+  /** Oneshot follows its containers' awslogs streams; failed deploys show the tail of stopped tasks' streams. */
+  getLogEvents(input: logs.GetLogEventsCommandInput): Promise<logs.GetLogEventsCommandOutput>;
   // Mutating calls.
   createLogGroup(input: logs.CreateLogGroupCommandInput): Promise<logs.CreateLogGroupCommandOutput>;
   putRetentionPolicy(input: logs.PutRetentionPolicyCommandInput): Promise<logs.PutRetentionPolicyCommandOutput>;
@@ -244,6 +248,20 @@ export interface CloudWatchApi {
 
 export const CLOUD_WATCH_MUTATING_METHODS = ['putMetricAlarm'] as const satisfies readonly (keyof CloudWatchApi)[];
 
+/** IAM, read only: `hako verify` checks that the task and execution roles exist and trust ECS tasks. */
+export interface IamApi {
+  getRole(input: iam.GetRoleCommandInput): Promise<iam.GetRoleCommandOutput>;
+}
+
+export const IAM_MUTATING_METHODS = [] as const satisfies readonly (keyof IamApi)[];
+
+/** ECR, read only: `hako verify` checks that the images' tags exist. */
+export interface EcrApi {
+  describeImages(input: ecr.DescribeImagesCommandInput): Promise<ecr.DescribeImagesCommandOutput>;
+}
+
+export const ECR_MUTATING_METHODS = [] as const satisfies readonly (keyof EcrApi)[];
+
 /**
  * CodeDeploy, for ECS services whose deployment controller is CODE_DEPLOY (blue/green). Deployment groups are read
  * one by one (GetDeploymentGroup): BatchGetDeploymentGroups would save calls, but not every endpoint has it.
@@ -289,6 +307,9 @@ export interface AwsClients {
   applicationAutoScaling(region?: string): Promise<ApplicationAutoScalingApi>;
   cloudWatch(region?: string): Promise<CloudWatchApi>;
   codeDeploy(region?: string): Promise<CodeDeployApi>;
+  /** IAM is global: no region. */
+  iam(): Promise<IamApi>;
+  ecr(region?: string): Promise<EcrApi>;
 }
 
 /** The port type each `AwsClients` getter returns, by getter name. */
@@ -306,6 +327,8 @@ export interface AwsPorts {
   applicationAutoScaling: ApplicationAutoScalingApi;
   cloudWatch: CloudWatchApi;
   codeDeploy: CodeDeployApi;
+  iam: IamApi;
+  ecr: EcrApi;
 }
 
 /** Mutating method names per port, for guards and dry-run fakes. */
@@ -323,6 +346,8 @@ export const MUTATING_METHODS: { readonly [K in keyof AwsPorts]: readonly (keyof
   applicationAutoScaling: APPLICATION_AUTO_SCALING_MUTATING_METHODS,
   cloudWatch: CLOUD_WATCH_MUTATING_METHODS,
   codeDeploy: CODE_DEPLOY_MUTATING_METHODS,
+  iam: IAM_MUTATING_METHODS,
+  ecr: ECR_MUTATING_METHODS,
 };
 
 const MUTATING_OPERATIONS = new Set(

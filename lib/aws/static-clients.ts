@@ -34,6 +34,8 @@ export function awsClientsFromPorts(ports: Partial<AwsPorts>): AwsClients {
     cloudWatch: () => get('cloudWatch'),
     serviceDiscovery: () => get('serviceDiscovery'),
     codeDeploy: () => get('codeDeploy'),
+    iam: () => get('iam'),
+    ecr: () => get('ecr'),
   };
 }
 
@@ -70,5 +72,7 @@ export function readOnlyAwsClients(clients: AwsClients): AwsClients {
     cloudWatch: async (region) => readOnlyPort('cloudWatch', await clients.cloudWatch(region)),
     serviceDiscovery: async (region) => readOnlyPort('serviceDiscovery', await clients.serviceDiscovery(region)),
     codeDeploy: async (region) => readOnlyPort('codeDeploy', await clients.codeDeploy(region)),
+    iam: async () => readOnlyPort('iam', await clients.iam()),
+    ecr: async (region) => readOnlyPort('ecr', await clients.ecr(region)),
   };
 }

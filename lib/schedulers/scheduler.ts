@@ -25,6 +25,7 @@ import type { JournalEntry, StepApplier } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
 import type { PluginRegistration } from '../plugin.js';
 import type { Clock, Sleep } from '../util/sleep.js';
+import type { VerifyCheck, VerifyContext } from '../verify/checks.js';
 
 export interface SchedulerContext {
   /** The application id (service name, default resource names). */
@@ -61,6 +62,8 @@ export interface OneshotPlanOptions {
 export interface OneshotRunOptions extends OneshotPlanOptions {
   /** Return once the task started. */
   readonly noWait: boolean;
+  /** Print the containers' log lines while the task runs (default true; `--no-logs` turns it off). */
+  readonly followLogs?: boolean;
   /** Ctrl-C: the scheduler stops what it started and reports an exit code (130 when none). */
   readonly signal?: AbortSignal;
   /** Called once the one-off task runs (scripts' `oneshotStarted` hook). */
@@ -156,15 +159,55 @@ export interface Scheduler extends StepApplier {
   /** Runs the app once, after the `planOneshot` steps were applied (their journal given). */
   runOneshot?(model: AnyAppModel, journal: readonly JournalEntry[], options: OneshotRunOptions): Promise<OneshotRun>;
   status?(model: AnyAppModel, sections: readonly StatusSection[]): Promise<SchedulerStatus>;
+  /**
+   * `hako verify`: read-only checks that what the model refers to exists and is usable (cluster, roles, images,
+   * secrets, network, target groups…). `context.provided` names what scripts create on deploy.
+   */
+  verify?(model: AnyAppModel, context: VerifyContext): Promise<readonly VerifyCheck[]>;
+}
+
+/** What `hako init` asks of a scheduler: describe a live app so that a definition can be written from it. */
+export interface SchedulerInitOptions {
+  /** Where the app runs (ECS: the cluster). */
+  readonly cluster: string;
+  /** The live app (ECS: the service name). */
+  readonly service: string;
+  readonly region?: string;
+  /** The app id the written definition has (its file name), which the scheduler deploys it as. */
+  readonly appId: string;
+}
+
+export interface SchedulerInitContext {
+  /** Read-only AWS ports in `region`. */
+  readonly aws: () => AwsClients;
+  readonly io: IoHost;
+}
+
+/** Something the user should know about the written definition: a choice made, or what did not carry over. */
+export interface InitNote {
+  readonly level: 'info' | 'warn';
+  readonly message: string;
+  /** The definition path it concerns (`app.image`, `scheduler.service_discovery`). */
+  readonly path?: string;
+}
+
+export interface SchedulerInitResult {
+  /** The definition as a person would write it: defaults left out, keys in a reading order. */
+  readonly definition: Record<string, unknown>;
+  readonly notes: readonly InitNote[];
 }
 
 /**
  * `config` is the definition's `scheduler` object (for plugins without `type`, validated by `configSchema`).
- * `validate` checks, purely and before any AWS call, what the platform would refuse only late (names, sizes); it
- * runs for every command that reads a definition, `show-definition` included.
+ * `init` (optional) lets `hako init --scheduler <type>` write a definition from what runs: it reads, never changes.
  */
 export type SchedulerPlugin<Config = Record<string, unknown>> = PluginRegistration<Config, Scheduler, SchedulerContext> & {
+  /**
+   * Checks, purely and before any AWS call, what the platform would refuse only late (names, sizes); runs for every
+   * command that reads a definition, `show-definition` included.
+   */
   validate?(model: AnyAppModel): readonly DefinitionIssue[];
+  init?(options: SchedulerInitOptions, context: SchedulerInitContext): Promise<SchedulerInitResult>;
 };
 
 /** The commands as users name them, and the method each needs. */

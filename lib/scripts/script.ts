@@ -22,6 +22,7 @@ import type { IoHost } from '../io/io-host.js';
 import type { ApplyContext, StepOutcome } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
 import type { PluginRegistration } from '../plugin.js';
+import type { ScriptVerification } from '../verify/checks.js';
 
 export type { ApplyContext, StepOutcome } from '../plan/executor.js';
 
@@ -59,6 +60,8 @@ export interface Script {
   isGone?(step: Step, error: unknown): boolean;
   /** Extra lines for `hako status` (e.g. `Load balancer:` lines). */
   status?(model: AppModel): Promise<string[]>;
+  /** `hako verify`: the script's own read-only checks, and what it creates on deploy (need not exist yet). */
+  verify?(model: AppModel): Promise<ScriptVerification>;
 
   deployStarting?(model: AppModel): Promise<void>;
   deployStarted?(model: AppModel): Promise<void>;

@@ -152,6 +152,10 @@ describe('integration: hako oneshot against moto', function () {
       for (const value of planted) expect(`${r.stdout}${r.stderr}`, `${args.join(' ')} printed a provider value`).to.not.contain(value);
       // The live revision was registered from the same values: comparing with them (not placeholders) finds nothing.
       expect(r.stdout, args.join(' ')).to.contain("Task definition isn't changed");
+      if (args.length === 1) {
+        // How to run the same oneshot locally: provider values as placeholders, the command at the end.
+        expect(r.stdout).to.contain("docker run --name app --cpu-shares 256 --memory 448M \\\n   --env 'API_TOKEN=${API_TOKEN}' \\\n   --env 'DB_PASSWORD=${DB_PASSWORD}' \\\n   --env PLAIN=visible \\\n   busybox:1.36 \\\n   echo hi");
+      }
     }
     // A dry run reads the live revision and writes nothing: no RegisterTaskDefinition, no RunTask.
     expect(aws.calls().map(callName), formatCalls(aws.calls())).to.include('ECS DescribeTaskDefinition');

@@ -15,6 +15,7 @@ interface Args extends DefinitionArgs {
   'app-memory'?: number;
   'app-memory-reservation'?: number;
   wait: boolean;
+  logs: boolean;
   'dry-run'?: boolean;
 }
 
@@ -38,6 +39,7 @@ export const oneshotCommand: CliCommand = {
       .option('app-memory', { type: 'number', describe: 'Override the app container memory (MiB)' })
       .option('app-memory-reservation', { type: 'number', describe: 'Override the app container memory reservation (MiB)' })
       .option('wait', { type: 'boolean', default: true, describe: '--no-wait prints {"cluster":…,"task_arn":…} and exits 0' })
+      .option('logs', { type: 'boolean', default: true, describe: "Print the containers' CloudWatch log lines while the task runs (--no-logs: don't)" })
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'Show the plan; run nothing' })
       .example('hako oneshot app.jsonnet -- rake db:migrate', 'Run a migration with the app image')
       .example('hako oneshot -t v42 -e RAILS_ENV=staging app.jsonnet -- rails runner "p 1"', 'Another tag, one more env variable')
@@ -68,11 +70,12 @@ export const oneshotCommand: CliCommand = {
           memoryReservation: nonNegativeInteger(args['app-memory-reservation'], '--app-memory-reservation'),
         },
         noWait: !args.wait,
+        logs: args.logs,
         dryRun: args['dry-run'] ?? false,
         signal: signals.signal,
       });
       if (outcome.dryRun) {
-        await printPlan(io, outcome.displayPlan);
+        await printPlan(io, outcome.displayPlan, { docker: outcome.dockerLines });
         return 0;
       }
       if (outcome.data) io.result(JSON.stringify(outcome.data));

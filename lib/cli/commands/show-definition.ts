@@ -5,7 +5,7 @@ import type { CliCommand } from './command.js';
 interface Args extends DefinitionArgs {
   expand?: boolean;
   raw?: boolean;
-  format: 'json' | 'yaml';
+  format: 'json' | 'yaml' | 'docker';
   tag?: string;
 }
 
@@ -17,9 +17,14 @@ export const showDefinitionCommand: CliCommand = {
       .option('expand', { type: 'boolean', describe: 'Resolve provider values (may print secrets); default prints ${NAME} placeholders' })
       .option('raw', { type: 'boolean', describe: 'Print the evaluated definition before normalisation (what Ruby hako printed)' })
       .option('tag', { alias: 't', type: 'string', describe: 'Image tag for the app container (overrides app.tag), as deploy --tag would' })
-      .option('format', { choices: ['json', 'yaml'] as const, default: 'json' as const, describe: 'Output format' })
+      .option('format', {
+        choices: ['json', 'yaml', 'docker'] as const,
+        default: 'json' as const,
+        describe: 'Output format; docker: the docker volume create / docker run lines that run the app locally',
+      })
       .example('hako show-definition app.jsonnet', 'Validate, then print the model with ${NAME} placeholders for provider values')
       .example('hako show-definition --format yaml --strict app.yml', 'As YAML; unknown keys are errors')
+      .example('hako show-definition --format docker app.jsonnet', 'The docker run lines that run the app locally (shell-quoted)')
       .example('hako show-definition --raw app.jsonnet', 'The evaluated document before validation, as hako printed it'),
   async run(args: Args, { io }) {
     const { showDefinition } = await import('../../actions/show-definition.js');

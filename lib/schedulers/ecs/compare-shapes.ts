@@ -41,7 +41,16 @@ export function normaliseTaskSize(value: string | undefined, unit: 'vcpu' | 'gb'
   return value.trim();
 }
 
-function containerShape(c: ecs.ContainerDefinition): Shape {
+/**
+ * The host port ECS uses when none is given: the container port under awsvpc and host networking, a dynamic one
+ * (0) under bridge. AWS reports it filled in; other tools (and emulators) may leave it out.
+ */
+function hostPortOf(p: ecs.PortMapping, networkMode: string | undefined): number | undefined {
+  if (p.hostPort !== undefined) return p.hostPort;
+  return networkMode === 'awsvpc' || networkMode === 'host' ? p.containerPort : 0;
+}
+
+function containerShape(c: ecs.ContainerDefinition, networkMode: string | undefined): Shape {
   const lp = c.linuxParameters;
   return {
     image: c.image,
@@ -53,7 +62,7 @@ function containerShape(c: ecs.ContainerDefinition): Shape {
     port_mappings: sortUnordered(
       c.portMappings?.map((p) => ({
         container_port: p.containerPort,
-        host_port: p.hostPort,
+        host_port: hostPortOf(p, networkMode),
         protocol: (p.protocol ?? 'tcp').toLowerCase(),
       })),
     ),
@@ -188,7 +197,7 @@ export function taskDefinitionShape(td: TaskDefinitionLike, tags: readonly ecs.T
     ephemeral_storage: td.ephemeralStorage && { size_in_gib: td.ephemeralStorage.sizeInGiB },
     tags: sortKeys(Object.fromEntries((tags ?? []).map((t) => [t.key ?? '', t.value ?? '']))),
     volumes: byName(td.volumes, volumeShape),
-    containers: byName(td.containerDefinitions, containerShape),
+    containers: byName(td.containerDefinitions, (c) => containerShape(c, td.networkMode ?? 'bridge')),
   });
   // Keyed collections stay present even when empty, so that differences name the member (`volumes.data: added`).
   // Rebuilt in a fixed key order so both sides print alike whichever collections were empty.

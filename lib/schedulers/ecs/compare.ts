@@ -15,6 +15,7 @@
 import type { ecs } from '../../aws/ports.js';
 import { describeDifference, differences, pruneEmpty, unlessDefault } from '../../plan/normalise-for-diff.js';
 import { serviceShape, taskDefinitionShape, type ServiceLike, type TaskDefinitionLike } from './compare-shapes.js';
+import { VERSION_LABEL } from './task-definition.js';
 
 /** The outcome of a comparison: `reasons` name each differing field, e.g. `containers.app.memory: 1024 → 64`. */
 export interface Comparison {
@@ -40,8 +41,28 @@ export function compareTaskDefinitionShapes(
     return { changed: true, reasons: [`task definition ${desired.family ?? ''}: not registered yet`], after };
   }
   const before = taskDefinitionShape(actual, actualTags);
-  const reasons = differences(before, after).map(describeDifference);
-  return { changed: reasons.length > 0, reasons, before, after };
+  const adopted = taskDefinitionShape(withoutLabelsNotLive(desired, actual), desired.tags);
+  const reasons = differences(before, adopted).map(describeDifference);
+  return { changed: reasons.length > 0, reasons, before, after: adopted };
+}
+
+/**
+ * hako's version label on the desired containers whose live counterpart has none: a revision registered by another
+ * tool (Terraform, ecspresso, the console) is not different just for lacking hako's label — that would make the
+ * first `diff` after adopting a service (`hako init`) report every container. A live label with another hako
+ * version still counts as a change, as in hako.
+ */
+function withoutLabelsNotLive(desired: ecs.RegisterTaskDefinitionCommandInput, actual: TaskDefinitionLike): ecs.RegisterTaskDefinitionCommandInput {
+  const live = new Map((actual.containerDefinitions ?? []).map((c) => [c.name, c]));
+  return {
+    ...desired,
+    containerDefinitions: desired.containerDefinitions?.map((c) => {
+      const counterpart = live.get(c.name);
+      if (counterpart === undefined || counterpart.dockerLabels?.[VERSION_LABEL] !== undefined || c.dockerLabels?.[VERSION_LABEL] === undefined) return c;
+      const { [VERSION_LABEL]: _hako, ...labels } = c.dockerLabels;
+      return { ...c, dockerLabels: labels };
+    }),
+  };
 }
 
 /** Does registering `desired` make a difference compared with `actual`? (§4.3 with the fixes above.) */

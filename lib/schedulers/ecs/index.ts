@@ -15,4 +15,6 @@ export const ecsScheduler: SchedulerPlugin<EcsScheduler> = {
   create: (_config, context) => createEcsScheduler(context),
   // App id, container and env names, the 64 KiB task definition: what ECS refuses at RegisterTaskDefinition.
   validate: (model) => (isEcsApp(model) ? validateEcsModel(model) : []),
+  // Loaded on use: only `hako init` needs it.
+  init: async (options, context) => (await import('./init/index.js')).initEcs(options, context.aws()),
 };

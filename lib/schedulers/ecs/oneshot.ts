@@ -38,6 +38,8 @@ export interface OneshotParams {
   onStarted?(task: ecs.Task): void | Promise<void>;
   /** RunTask's clientToken: a request repeated after a lost response starts no second task. */
   clientToken?: string;
+  /** Starts following the task's logs once it runs; `finish` drains them after it stopped (./logs/task-logs.ts). */
+  followLogs?(taskArn: string): { finish(): Promise<unknown> };
 }
 
 export interface OneshotResult {
@@ -132,16 +134,22 @@ export async function runOneshot(ctx: OneshotContext, params: OneshotParams): Pr
 
   let stopped = false;
   let finalTask: ecs.Task;
+  const logs = params.followLogs?.(taskArn);
   try {
-    if (params.signal?.aborted) throw new AbortedError();
-    finalTask = await waitForTaskStopped(ctx, cluster, taskArn, params.signal);
-  } catch (e) {
-    if (!(e instanceof AbortedError) || !params.signal?.aborted) throw e;
-    stopped = true;
-    warn(io, 'ecs.oneshot.stopping', `Stopping ${taskArn}`, { taskArn });
-    await api.stopTask({ cluster, task: taskArn, reason: 'Stopped by hako stop_oneshot' });
-    // The user asked to stop; the wait for STOPPED itself must not be cut short by the same signal.
-    finalTask = await waitForTaskStopped(ctx, cluster, taskArn, undefined);
+    try {
+      if (params.signal?.aborted) throw new AbortedError();
+      finalTask = await waitForTaskStopped(ctx, cluster, taskArn, params.signal);
+    } catch (e) {
+      if (!(e instanceof AbortedError) || !params.signal?.aborted) throw e;
+      stopped = true;
+      warn(io, 'ecs.oneshot.stopping', `Stopping ${taskArn}`, { taskArn });
+      await api.stopTask({ cluster, task: taskArn, reason: 'Stopped by hako stop_oneshot' });
+      // The user asked to stop; the wait for STOPPED itself must not be cut short by the same signal.
+      finalTask = await waitForTaskStopped(ctx, cluster, taskArn, undefined);
+    }
+  } finally {
+    // The task has stopped (or the wait failed): what it wrote last is read before its exit codes are reported.
+    await logs?.finish();
   }
 
   info(io, 'ecs.oneshot.finished', 'Oneshot task finished', { taskArn });

@@ -56,6 +56,8 @@ import { hasServiceRegistries, observeSdRemoval, observeSdStatus, planSdRemoval 
 import { observeServiceDiscovery, planServiceDiscovery, SD_STEP_OWNER } from './service-discovery/plan.js';
 import { describeLiveService, observeStatus, renderStatus } from './status.js';
 import { taskDefinitionArnKey } from './steps.js';
+import { followTaskLogs, fromModel, reportTaskLogTails } from './logs/task-logs.js';
+import { verifyEcs } from './verify/index.js';
 import { deleteServiceStepId, planRemove, planStop } from './stop-remove.js';
 import { waitForDeployment } from './wait.js';
 
@@ -76,13 +78,19 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     sleep: ctx.sleep,
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   });
-  const waitContext = async (signal: AbortSignal | undefined) => ({
-    ecs: await ecsApi(),
-    io,
-    clock: context.clock,
-    sleep: context.sleep,
-    ...(signal === undefined ? {} : { signal }),
-  });
+  const logsIn = (region: string | undefined) => aws().logs(region);
+  const waitContext = async (signal: AbortSignal | undefined) => {
+    const ecs = await ecsApi();
+    return {
+      ecs,
+      io,
+      clock: context.clock,
+      sleep: context.sleep,
+      // A failed rollout's stopped tasks are shown with the last lines they logged.
+      explainTasks: (tasks: Parameters<typeof reportTaskLogTails>[3]) => reportTaskLogTails(ecs, logsIn, io, tasks),
+      ...(signal === undefined ? {} : { signal }),
+    };
+  };
 
   const codeDeployContext: CodeDeployPartContext = { aws, io, clock: context.clock, sleep: context.sleep, dryRun: context.dryRun };
   const codeDeployApplyContext = async (ctx: ApplyContext) => ({
@@ -128,6 +136,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const autoscaling = await planAutoscalingDeploy(model, aws(), observed.service);
       return [...(sd?.steps ?? []), ...elb.steps, ...ecsSteps, ...autoscaling];
     },
+
+    verify: async (anyModel, verifyContext) => verifyEcs(ecsModel(anyModel), aws, verifyContext),
 
     async check(model: AnyAppModel): Promise<void> {
       await checkSecrets(model.containers, aws());
@@ -267,6 +277,12 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
           noWait: options.noWait,
           signal: options.signal,
           clientToken: context.runId,
+          ...(options.followLogs === false || options.noWait
+            ? {}
+            : {
+                followLogs: (taskArn: string) =>
+                  followTaskLogs({ containers: model.containers.map(fromModel), taskArn, logs: logsIn, io, sleep: context.sleep }),
+              }),
           ...(options.onStarted === undefined ? {} : { onStarted: (task) => options.onStarted!({ cluster: model.scheduler.cluster, taskArn: task.taskArn ?? '' }) }),
         },
       );

@@ -23,6 +23,8 @@ export interface WaitContext {
   signal?: AbortSignal;
   /** Polling intervals; defaults 1 s growing ×1.5 to 10 s, throttled up to 30 s. */
   backoff?: BackoffOptions;
+  /** Adds to the diagnostics of a failed rollout's tasks (the last lines they logged). Must not throw. */
+  explainTasks?(tasks: readonly TaskDiagnostic[]): Promise<void>;
 }
 
 export interface WaitOptions {
@@ -150,6 +152,7 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
   const fail = async (status: WaitFailed['status'], reason: string, deployment?: ecs.Deployment): Promise<WaitFailed> => {
     const tasks = await diagnose(api, io, cluster, [...started], deployment?.id);
     reportTaskDiagnostics(io, tasks);
+    await ctx.explainTasks?.(tasks);
     return { status, reason, service: current, elapsedMs: clock.now() - start, startedTaskIds: [...started], tasks };
   };
 

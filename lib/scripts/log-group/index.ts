@@ -9,6 +9,7 @@ import { DefinitionError, PluginError, type DefinitionIssue } from '../../errors
 import { info } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
 import type { ApplyContext, Script, ScriptContext, ScriptPlugin, StepOutcome } from '../script.js';
+import { logGroupKey, type ScriptVerification } from '../../verify/checks.js';
 
 export const LOG_GROUP_TYPE = 'create_aws_cloud_watch_logs_log_group';
 
@@ -158,6 +159,11 @@ class LogGroupScript implements Script {
       nextToken = page.nextToken;
     } while (nextToken);
     return { exists: false };
+  }
+
+  /** The groups this script creates before the task starts: `hako verify` need not find them yet. */
+  async verify(model: AppModel): Promise<ScriptVerification> {
+    return { provides: logGroupTargets(model).map((t) => logGroupKey(t.region, t.group)) };
   }
 
   async apply(step: Step, context: ApplyContext): Promise<void> {

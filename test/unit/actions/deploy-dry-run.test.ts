@@ -38,6 +38,9 @@ function readOnlyLogs(): LogsApi & { mutations: string[] } {
     async describeLogGroups() {
       return { logGroups: [], $metadata: {} };
     },
+    async getLogEvents() {
+      return { events: [], $metadata: {} };
+    },
     async createLogGroup() {
       mutations.push('createLogGroup');
       throw new Error('createLogGroup during a dry run');

@@ -9,6 +9,10 @@ class FakeLogs implements LogsApi {
     this.calls.push('describeLogGroups');
     return { logGroups: [{ logGroupName: 'g' }], $metadata: {} };
   }
+  async getLogEvents() {
+    this.calls.push('getLogEvents');
+    return { events: [], $metadata: {} };
+  }
   async createLogGroup() {
     this.calls.push('createLogGroup');
     return { $metadata: {} };

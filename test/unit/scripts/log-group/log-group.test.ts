@@ -63,6 +63,9 @@ class FakeLogs implements LogsApi {
       ...(next ? { nextToken: next } : {}),
     };
   }
+  async getLogEvents(): Promise<logs.GetLogEventsCommandOutput> {
+    throw new Error('FakeLogs: the log-group script reads no events');
+  }
   async createLogGroup(input: logs.CreateLogGroupCommandInput): Promise<logs.CreateLogGroupCommandOutput> {
     this.calls.push({ method: 'createLogGroup', input });
     if (this.forbidMutations) throw new Error('FakeLogs: createLogGroup forbidden');
