@@ -85,7 +85,7 @@ describe('integration: hako oneshot follows the task logs', function () {
   });
 
   it('--output json gives each line as a message with its container, time and text', async () => {
-    const run = startHako(['oneshot', ONESHOT, '--output', 'json', '--', 'migrate'], { env, cwd: repoRoot });
+    const run = startHako(['oneshot', ONESHOT, '--output', 'json', '--', 'migrate'], { env, cwd: repoRoot, watch: 'stderr' });
     const { taskArn, taskId } = await started(run);
     // CloudWatch refuses events older than 14 days: a recent, whole second.
     const timestamp = Math.floor(Date.now() / 1000) * 1000;
@@ -94,7 +94,7 @@ describe('integration: hako oneshot follows the task logs', function () {
     await stop(taskArn);
     expect(await run.exited).to.equal(0);
     const messages = run
-      .stdout()
+      .stderr()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { code: string; message: string; data?: Record<string, unknown> });

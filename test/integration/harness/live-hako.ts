@@ -17,14 +17,18 @@ export interface LiveHako {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Each stdout line with the time it arrived (performance.now()). */
+  /** Each line of the watched stream (stdout unless `watch`) with the time it arrived (performance.now()). */
   lines(): readonly { readonly at: number; readonly text: string }[];
-  /** Resolves with the first stdout line matching, or rejects after `timeoutMs` naming what was seen. */
+  /** Resolves with the first watched line matching, or rejects after `timeoutMs` naming what was seen. */
   waitForLine(match: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   readonly exited: Promise<number | null>;
 }
 
-export function startHako(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string }): LiveHako {
+export function startHako(
+  args: readonly string[],
+  // With --output json, messages (the log lines among them) are JSON lines on stderr; stdout keeps the result.
+  options: { env: NodeJS.ProcessEnv; cwd: string; watch?: 'stdout' | 'stderr' },
+): LiveHako {
   const child = spawn(process.execPath, [hakoBin, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -35,15 +39,22 @@ export function startHako(args: readonly string[], options: { env: NodeJS.Proces
   let partial = '';
   const lines: { at: number; text: string }[] = [];
   const waiters = new Set<() => void>();
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
+  const watched = (d: string): void => {
     const parts = (partial + d).split('\n');
     partial = parts.pop() ?? '';
     const at = performance.now();
     for (const text of parts) lines.push({ at, text });
     for (const w of waiters) w();
+  };
+  const watchErr = options.watch === 'stderr';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    if (!watchErr) watched(d);
   });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+    if (watchErr) watched(d);
+  });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
