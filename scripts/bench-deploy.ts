@@ -4,42 +4,12 @@
  * one ALB) deployed and removed. Calls are counted from the CLI's own per-call debug messages (`aws.call`), split
  * into reads and writes. Usage: node dist/scripts/bench-deploy.js
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { isMutatingOperation } from '../lib/aws/ports.js';
+import { measureHako } from './hako-run.js';
 import { prepareEmulatorAccount, DEMO_REGION } from './emulator-account.js';
-import { repoRoot, startMoto } from './moto.js';
+import { startMoto } from './moto.js';
 
-const hako = path.join(repoRoot, 'bin', 'hako');
 
-interface Row {
-  what: string;
-  ms: number;
-  reads: number;
-  writes: number;
-  calls: Map<string, number>;
-}
-
-function measure(what: string, args: string[], env: NodeJS.ProcessEnv): Row {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [hako, ...args, '--verbose', '--output', 'json'], { cwd: repoRoot, env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`hako ${args.join(' ')} exited ${r.status}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
-  const calls = new Map<string, number>();
-  let reads = 0;
-  let writes = 0;
-  // --output json: messages (the aws.call debug lines) are JSON lines on stderr.
-  for (const line of r.stderr.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const m = JSON.parse(line) as { code?: string; data?: { service: string; operation: string } };
-    if (m.code !== 'aws.call' || !m.data) continue;
-    const key = `${m.data.service}.${m.data.operation}`;
-    calls.set(key, (calls.get(key) ?? 0) + 1);
-    if (isMutatingOperation(m.data.operation)) writes++;
-    else reads++;
-  }
-  return { what, ms, reads, writes, calls };
-}
+const measure = measureHako;
 
 const moto = await startMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
 try {

@@ -5,45 +5,18 @@
  * run them. Calls are counted from the CLI's own per-call debug messages (`aws.call` with `--verbose --output json`),
  * split into reads and writes. Usage: node dist/scripts/bench-terraform.js [ROUNDS] (default 3; the median is shown).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMutatingOperation } from '../lib/aws/ports.js';
+import { measureHako, type HakoRun } from './hako-run.js';
 import { DEMO_REGION } from './emulator-account.js';
-import { repoRoot, startMoto } from './moto.js';
+import { startMoto } from './moto.js';
 import { applyTrainingTerraform, trainingState } from './terraform-training.js';
 
-const hako = path.join(repoRoot, 'bin', 'hako');
 const dir = path.join('definitions', 'terraform');
 
-interface Row {
-  what: string;
-  ms: number;
-  reads: number;
-  writes: number;
-  calls: Map<string, number>;
-}
-
-function measure(what: string, args: string[], env: NodeJS.ProcessEnv, expectedCode = 0): Row {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [hako, ...args, '--verbose', '--output', 'json'], { cwd: repoRoot, env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== expectedCode) throw new Error(`hako ${args.join(' ')} exited ${r.status}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
-  const calls = new Map<string, number>();
-  let reads = 0;
-  let writes = 0;
-  for (const line of r.stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const m = JSON.parse(line) as { code?: string; data?: { service: string; operation: string } };
-    if (m.code !== 'aws.call' || !m.data) continue;
-    const key = `${m.data.service}.${m.data.operation}`;
-    calls.set(key, (calls.get(key) ?? 0) + 1);
-    if (isMutatingOperation(m.data.operation)) writes++;
-    else reads++;
-  }
-  return { what, ms, reads, writes, calls };
-}
+type Row = HakoRun;
+const measure = measureHako;
 
 const rounds = Number(process.argv[2] ?? 3);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`rounds must be a positive integer, got ${process.argv[2]}`);
