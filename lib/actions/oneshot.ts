@@ -98,7 +98,7 @@ export async function oneshot(options: OneshotOptions): Promise<OneshotOutcome> 
     }),
   );
   await runHook(prepared, 'oneshotFinished', model as never, { exitCode: result.exitCode });
-  if (!options.noWait) info(io, 'ecs.oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
+  if (!options.noWait) info(io, 'oneshot.exit-code', `Exit code: ${result.exitCode}`, { exitCode: result.exitCode });
   return { dryRun: false, ...result };
 }
 
