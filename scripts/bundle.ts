@@ -5,10 +5,14 @@
  * bundle (imported lazily from node_modules, never by show-definition), and so does the native Jsonnet addon.
  */
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// Chunk names are content hashes: without a clean start, chunks of earlier builds pile up beside the current ones.
+rmSync(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
 
 await build({
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'main.js') },
