@@ -108,9 +108,18 @@ describe('integration: the kubernetes scheduler against a real API server', func
 
     const applies = await appliesCounted();
     const versions = [d.metadata?.resourceVersion, d.metadata?.generation, service.metadata?.resourceVersion];
-    const again = await hako('deploy');
+    const again = await hako('deploy', {}, ['--verbose', '--output', 'json']);
     expectOk(again);
-    expect(again.stdout).to.include('Deployment kweb in namespace').and.include('is up to date').and.not.include('Applied');
+    const messages = again.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { code: string; message: string; data?: { operation?: string } });
+    expect(messages.filter((m) => m.code === 'step.unchanged').map((m) => m.message)).to.deep.equal([
+      `Service kweb in namespace ${kube.namespace()} is up to date`,
+      `Deployment kweb in namespace ${kube.namespace()} is up to date`,
+    ]);
+    // The client's own account of its calls: two dry runs, no apply, no delete.
+    const operations = messages.filter((m) => m.code === 'kube.call').map((m) => m.data?.operation);
+    expect(operations.filter((o) => o?.startsWith('apply'))).to.deep.equal(['apply (dry run)', 'apply (dry run)']);
+    expect(operations).to.not.include('delete');
+    // And the API server's: no server-side apply arrived.
     expect(await appliesCounted(), 'server-side applies during the no-op deploy').to.equal(applies);
     const after = [(await get('Deployment'))?.metadata?.resourceVersion, (await get('Deployment'))?.metadata?.generation, (await get('Service'))?.metadata?.resourceVersion];
     expect(after).to.deep.equal(versions);
