@@ -221,6 +221,8 @@ describe('integration: the kubernetes scheduler against a real API server', func
   it('shows status, rolls back, stops, and remove deletes what hako made and nothing else', async () => {
     expectOk(await hako('deploy'));
     expectOk(await hako('deploy', { greeting: 'bonjour' }));
+    // The rollout is complete once no old pod counts; one may still be on its way out.
+    await until('Pod', (all) => all.length === 2);
     const status = await hako('status', {}, ['--output', 'json']);
     expectOk(status);
     const report = JSON.parse(status.stdout.slice(status.stdout.indexOf('{'))) as {

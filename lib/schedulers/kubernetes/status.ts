@@ -101,7 +101,8 @@ function podView(p: KubeObjects['Pod']): KubernetesStatus['pods'][number] {
   const waiting = statuses.map((c) => c.state?.waiting?.reason).find((r) => r !== undefined);
   return {
     name: p.metadata?.name ?? '',
-    phase: p.status?.phase ?? 'Unknown',
+    // As kubectl shows it: a pod being deleted is still Running by its phase, but on its way out.
+    phase: p.metadata?.deletionTimestamp !== undefined ? 'Terminating' : (p.status?.phase ?? 'Unknown'),
     ready: `${statuses.filter((c) => c.ready).length}/${p.spec?.containers.length ?? statuses.length}`,
     restarts: statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0),
     ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}),
