@@ -130,14 +130,16 @@ describe('integration: the kubernetes scheduler against a real API server', func
 
   it('rolls a changed env var out as a new ReplicaSet, and diff shows it with provider values masked', async () => {
     expectOk(await hako('deploy'));
-    const diff = await hako('diff', { greeting: 'bonjour' }, [], 'token-two');
+    // A `$` in a value: written as `$$`, which Kubernetes turns back into `$` (and never expands).
+    const tokenTwo = 'token-$$two';
+    const diff = await hako('diff', { greeting: 'bonjour' }, [], tokenTwo);
     expectOk(diff, 16);
     expect(diff.stdout).to.include('~ Update Deployment kweb').and.include('-            - GREETING=hello').and.include('+            - GREETING=bonjour');
     // The provider value changed too: a change on both sides, neither value shown.
     expect(diff.stdout.match(/API_TOKEN=\(from a provider, sha256:[0-9a-f]{8}\)/g)).to.have.length(2);
-    expect(diff.stdout).to.not.include('token-one').and.not.include('token-two');
+    expect(diff.stdout).to.not.include('token-one').and.not.include('two');
 
-    expectOk(await hako('deploy', { greeting: 'bonjour' }, [], 'token-two'));
+    expectOk(await hako('deploy', { greeting: 'bonjour' }, [], tokenTwo));
     const replicaSets = await until('ReplicaSet', (all) => all.length === 2 && all.every((rs) => rs.status?.replicas === rs.spec?.replicas));
     const byGreeting = replicaSets.map((rs) => [greetingOf(rs.spec?.template), rs.spec?.replicas]).sort();
     expect(byGreeting).to.deep.equal([
@@ -146,6 +148,9 @@ describe('integration: the kubernetes scheduler against a real API server', func
     ]);
     const d = (await get('Deployment'))!;
     expect([d.status?.updatedReplicas, d.status?.availableReplicas, d.metadata?.annotations?.['deployment.kubernetes.io/revision']]).to.deep.equal([2, 2, '2']);
+    expect(d.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === 'API_TOKEN')?.value).to.equal('token-$$$$two');
+    // Redeploying the same values changes nothing: the comparison is with what was stored, escaped alike.
+    expect((await hako('diff', { greeting: 'bonjour' }, [], tokenTwo)).code).to.equal(0);
   });
 
   it('rolls an unschedulable change back to the previous ReplicaSet and exits 1', async () => {

@@ -37,24 +37,42 @@ export function wouldChange(live: unknown, dryRun: unknown): boolean {
   return live === undefined || !deepEqual(comparable(live), comparable(dryRun));
 }
 
+/** The text a container receives for a value hako wrote with every `$` doubled (manifests.ts `literal`). */
+function unescaped(text: string): string {
+  return text.split('$$').join('$');
+}
+
 /**
  * An env list as `NAME=value` lines: how every plan in hako shows env, so that provider values are masked on both
- * sides by the one redaction (lib/plan/redact.ts) and a changed value reads as one changed line.
+ * sides by the one redaction (lib/plan/redact.ts) and a changed value reads as one changed line. Values are shown
+ * as the container gets them: the redaction finds provider values only as the provider gave them.
  */
 function envLines(env: unknown): unknown {
   if (!Array.isArray(env)) return env;
   return env.map((e: unknown) => {
     if (!isObject(e) || typeof e.name !== 'string') return e;
     if (e.valueFrom !== undefined) return `${e.name}=(from ${JSON.stringify(e.valueFrom)})`;
-    return `${e.name}=${typeof e.value === 'string' ? e.value : ''}`;
+    return `${e.name}=${typeof e.value === 'string' ? unescaped(e.value) : ''}`;
   });
 }
 
+function texts(list: unknown): unknown {
+  return Array.isArray(list) ? list.map((v) => (typeof v === 'string' ? unescaped(v) : v)) : list;
+}
+
+/** Containers (under `containers`/`initContainers`) with env as lines and command/args as the container gets them. */
 function withEnvLines(value: unknown, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((v) => withEnvLines(v));
+  if (Array.isArray(value)) return value.map((v) => (key === 'containers' || key === 'initContainers' ? container(v) : withEnvLines(v)));
   if (!isObject(value)) return value;
   const out: Obj = {};
-  for (const [k, v] of Object.entries(value)) out[k] = k === 'env' && key !== 'metadata' ? envLines(v) : withEnvLines(v, k);
+  for (const [k, v] of Object.entries(value)) out[k] = withEnvLines(v, k);
+  return out;
+}
+
+function container(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) out[k] = k === 'env' ? envLines(v) : k === 'command' || k === 'args' ? texts(v) : withEnvLines(v, k);
   return out;
 }
 

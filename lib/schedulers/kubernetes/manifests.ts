@@ -10,6 +10,9 @@
  *   With memory alone Kubernetes requests the limit, as ECS reserves it.
  * - entry_point → `command`, command → `args` (Docker's ENTRYPOINT and CMD, which is what both sides mean).
  * - env → plain `env` values (provider values included: plans mask them, as for ECS task definitions).
+ * - Kubernetes expands `$(NAME)` in env values, command and args, and turns `$$` into `$`; ECS passes them as they
+ *   are. Every `$` is written as `$$`, so the container gets exactly the definition's text (a password with `$$`
+ *   in it stays intact). Plans show the text unescaped (compare.ts).
  * - port_mappings → container ports; scheduler.service → a Service selecting the pods.
  * - health_check → the same exec probe for readiness (a pod counts as available once it passes, which is what
  *   gates a rollout, as ECS waits for HEALTHY) and liveness (restart after `retries` failures); start_period
@@ -98,6 +101,11 @@ function securityContext(c: Container): ContainerSpec['securityContext'] | undef
   return Object.keys(context).length > 0 ? context : undefined;
 }
 
+/** A string Kubernetes will not expand: `$` → `$$` (Kubernetes reduces `$$` to `$` and leaves the rest). */
+export function literal(text: string): string {
+  return text.split('$').join('$$');
+}
+
 export interface ContainerOptions {
   /** Replaces the container's `command` (the ECS override of `hako oneshot … -- COMMAND`). */
   readonly args?: readonly string[];
@@ -109,15 +117,15 @@ export interface ContainerOptions {
 /** One container of the pod. Keys are left out when the model has nothing for them, so the server default shows. */
 export function containerSpec(c: Container, options: ContainerOptions = {}): ContainerSpec {
   const extra = options.env ?? [];
-  const env = [...c.env.filter((e) => !extra.some((x) => x.name === e.name)), ...extra].map((e) => ({ name: e.name, value: e.value }));
+  const env = [...c.env.filter((e) => !extra.some((x) => x.name === e.name)), ...extra].map((e) => ({ name: e.name, value: literal(e.value) }));
   const args = options.args ?? c.command;
   const res = resources(c, options.resources);
   const security = securityContext(c);
   return {
     name: c.name,
     image: c.image,
-    ...(c.entry_point === undefined ? {} : { command: [...c.entry_point] }),
-    ...(args === undefined ? {} : { args: [...args] }),
+    ...(c.entry_point === undefined ? {} : { command: c.entry_point.map(literal) }),
+    ...(args === undefined ? {} : { args: args.map(literal) }),
     ...(c.working_directory === undefined ? {} : { workingDir: c.working_directory }),
     ...(env.length > 0 ? { env } : {}),
     ...(c.port_mappings.length > 0

@@ -51,6 +51,13 @@ describe('kubernetes: comparing live objects with the server’s dry-run answer'
     expect((displayShape(base) as { status?: unknown }).status).to.equal(undefined);
   });
 
+  it('shows env, command and args as the container gets them ($$ is one $), so provider values are found to mask', () => {
+    const object = { kind: 'Deployment', metadata: {}, spec: { template: { spec: { containers: [{ name: 'app', args: ['echo $$HOME'], env: [{ name: 'P', value: 'pa$$$$w' }] }], initContainers: [{ name: 'init', command: ['a$$b'] }] } } } };
+    const shape = displayShape(object) as { spec: { template: { spec: { containers: { args: string[]; env: string[] }[]; initContainers: { command: string[] }[] } } } };
+    expect(shape.spec.template.spec.containers[0]).to.deep.equal({ name: 'app', args: ['echo $HOME'], env: ['P=pa$$w'] });
+    expect(shape.spec.template.spec.initContainers[0]!.command).to.deep.equal(['a$b']);
+  });
+
   it('says a new Service’s cluster IP is known only after apply', () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'prod' }, spec: { clusterIP: '10.0.0.0', clusterIPs: ['10.0.0.0'], ports: [{ port: 80 }] } };
     expect((createdShape(service) as { spec: unknown }).spec).to.deep.equal({ clusterIP: '(known after apply)', clusterIPs: ['(known after apply)'], ports: [{ port: 80 }] });

@@ -95,6 +95,16 @@ describe('kubernetes: manifests from the app model', () => {
     expect([none.readinessProbe, none.livenessProbe]).to.deep.equal([undefined, undefined]);
   });
 
+  it('writes every $ as $$, so Kubernetes’ $(VAR) expansion leaves env, command and args as the definition says', () => {
+    const c = deploymentManifest(
+      kubeModel({ containers: [container('app', { entry_point: ['sh', '-c'], command: ['echo $HOME $(date) $$'], env: [{ name: 'PASSWORD', value: 'pa$$w$(rd)' }] })] }),
+      kubeConfig(),
+    ).spec!.template.spec!.containers[0]!;
+    expect(c.command).to.deep.equal(['sh', '-c']);
+    expect(c.args).to.deep.equal(['echo $$HOME $$(date) $$$$']);
+    expect(c.env).to.deep.equal([{ name: 'PASSWORD', value: 'pa$$$$w$$(rd)' }]);
+  });
+
   it('carries the restart mark on the pod template', () => {
     const d = deploymentManifest(kubeModel(), kubeConfig(), { restartedAt: '2024-05-01T10:00:00.000Z' });
     expect(d.spec?.template.metadata?.annotations).to.deep.equal({ 'hako.io/restarted-at': '2024-05-01T10:00:00.000Z' });
