@@ -21,7 +21,7 @@ export function readOnlyKubeApi(api: KubeApi): KubeApi {
       options?.dryRun === true ? api.apply(manifest, options) : refuse(`apply ${manifest.kind} ${manifest.metadata.name}`),
     get: (kind, namespace, name) => api.get(kind, namespace, name),
     list: (kind, namespace, options) => api.list(kind, namespace, options),
-    delete: (kind, namespace, name) => refuse(`delete ${kind} ${name}`),
+    delete: (kind, _namespace, name) => refuse(`delete ${kind} ${name}`),
     getNamespace: (name) => api.getNamespace(name),
     readPodLog: (namespace, pod, options) => api.readPodLog(namespace, pod, options),
     followPodLog: (namespace, pod, options) => api.followPodLog(namespace, pod, options),

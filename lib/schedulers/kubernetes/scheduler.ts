@@ -166,7 +166,7 @@ export function createKubernetesScheduler(config: KubernetesConfig, context: Sch
       return [applyStep('create-job', 'create', { manifest }, { after: displayShape(dryRun) })];
     },
 
-    async runOneshot(model: AnyAppModel, journal: readonly JournalEntry[], options: OneshotRunOptions): Promise<OneshotRun> {
+    async runOneshot(_model: AnyAppModel, journal: readonly JournalEntry[], options: OneshotRunOptions): Promise<OneshotRun> {
       const entry = journal.find((e) => isKubernetesStep(e.step) && e.step.kind === 'create-job');
       const job = (entry?.step.payload as { manifest?: KubeManifest } | undefined)?.manifest?.metadata.name;
       if (job === undefined) throw new HakoError('internal: the oneshot Job was not planned', 'INTERNAL');
