@@ -2,9 +2,9 @@
 import { expect } from 'chai';
 import { awsClientsFromPorts } from '../../../../lib/aws/static-clients.js';
 import { RecordingIoHost } from '../../../../lib/io/io-host.js';
-import type { JournalEntry } from '../../../../lib/plan/executor.js';
+import { Execution, type JournalEntry } from '../../../../lib/plan/executor.js';
 import { createKubernetesScheduler } from '../../../../lib/schedulers/kubernetes/scheduler.js';
-import type { DeploymentPayload, KubernetesStep } from '../../../../lib/schedulers/kubernetes/steps.js';
+import { deleteStep, type DeploymentPayload, type KubernetesStep } from '../../../../lib/schedulers/kubernetes/steps.js';
 import type { SchedulerContext } from '../../../../lib/schedulers/scheduler.js';
 import { createVirtualTime } from '../../../../lib/util/sleep.js';
 import { applyContext } from '../../../helpers/apply-context.js';
@@ -125,6 +125,20 @@ describe('kubernetes scheduler: the contract', () => {
     const rollback = { ...deployStep({}), kind: 'rollback-deployment' } as unknown as KubernetesStep;
     const again = await scheduler.wait!(kubeModel(), journalOf(rollback), {});
     expect(again.status === 'failed' && [again.recovery, again.note]).to.deep.equal([undefined, undefined]);
+  });
+
+  it('counts the delete of something already gone as done, through the executor', async () => {
+    const kube = new FakeKube();
+    kube.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'prod' } });
+    const { scheduler, io } = schedulerOver(kube, false);
+    const steps = [deleteStep('Service', 'web', 'prod'), deleteStep('Job', 'web-oneshot-gone', 'prod')];
+    const execution = new Execution({ context: applyContext({ io, aws: () => awsClientsFromPorts({}) }), applierFor: () => scheduler, keepGoing: true });
+    await execution.run(steps);
+    expect(execution.journal.map((e) => [e.step.resource, e.status])).to.deep.equal([
+      ['Service prod/web', 'applied'],
+      ['Job prod/web-oneshot-gone', 'gone'],
+    ]);
+    expect(io.lines).to.include('Deleted Service web in namespace prod').and.include('Delete Job web-oneshot-gone in namespace prod: already gone');
   });
 
   it('has no rollout to follow when nothing was applied', async () => {
