@@ -216,8 +216,11 @@ describe('integration: the kubernetes scheduler against a real API server', func
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await started;
     await until('Pod', (all) => all.length === 1 && all[0]?.status?.phase === 'Running');
+    const interrupted = Date.now();
     child.kill('SIGINT');
     expect(await exited, stderr).to.equal(130);
+    // Promptly: not after the 30 s its pending watch of the pod would have run (a signal caught between calls).
+    expect(Date.now() - interrupted).to.be.below(15_000);
     expect(stderr).to.include('Deleting Job kweb-oneshot-');
     await until('Job', (all) => all.length === 0);
     await until('Pod', (all) => all.length === 0);

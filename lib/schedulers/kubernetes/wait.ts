@@ -75,6 +75,9 @@ export interface WatchFilter {
  * A failed watch just ends the wait: the caller looks again.
  */
 export async function nextChange(ctx: WatchContext, kind: KubeKind, namespace: string, filter: WatchFilter, resourceVersion: string | undefined, maxMs: number): Promise<void> {
+  // A signal that fired while the caller was looking (a get, a list) fires no 'abort' event any more: without this
+  // check the watch would run its full course before the interruption is noticed.
+  throwIfAborted(ctx.signal);
   const stream = ctx.kube.watch(kind, namespace, {
     timeoutSeconds: Math.max(1, Math.ceil(maxMs / 1000)),
     ...(filter.name === undefined ? {} : { fieldSelector: `metadata.name=${filter.name}` }),

@@ -102,6 +102,21 @@ describe('kubernetes: waiting for a rollout', () => {
     expect(result).to.deep.include({ status: 'timed-out', reason: 'Deployment web did not finish rolling out within 30s (1/2 updated, 2 available, 2 old)' });
   });
 
+  it('does not start watching when the signal fired while it was looking', async () => {
+    const kube = new FakeKube();
+    kube.script('Deployment', 'prod', 'web', deployment({ observedGeneration: 3 }));
+    const abort = new AbortController();
+    const get = kube.get.bind(kube);
+    kube.get = (async (...args: Parameters<FakeKube['get']>) => {
+      abort.abort();
+      return get(...args);
+    }) as FakeKube['get'];
+    const time = createVirtualTime();
+    const error = await waitForRollout({ kube, io: new RecordingIoHost(), clock: time.clock, sleep: time.sleep, signal: abort.signal }, target, {}).catch((e: unknown) => e);
+    expect(error).to.include({ code: 'ABORTED' });
+    expect(kube.calls.filter((c) => c.method === 'watch')).to.deep.equal([]);
+  });
+
   it('stops at once on the signal', async () => {
     const kube = new FakeKube();
     kube.script('Deployment', 'prod', 'web', deployment({ observedGeneration: 3 }));
