@@ -14,6 +14,7 @@ import type { PluginRegistration } from './plugin.js';
 import { letPluginsResolveHako } from './plugin-resolution.js';
 import type { ProviderPlugin } from './providers/provider.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { BUILTIN_SCHEDULER_TYPES } from './schedulers/builtin-schemas.js';
 import type { SchedulerPlugin } from './schedulers/scheduler.js';
 import { builtinScripts } from './scripts/registry.js';
 import type { ScriptPlugin } from './scripts/script.js';
@@ -92,7 +93,8 @@ function isLoadableSpec(type: string, fromDir: string, context: string): boolean
 }
 
 /**
- * The scheduler plugin a definition names (`scheduler.type` other than `ecs`), by its spec. Empty for ECS and for
+ * The scheduler plugin a definition names (`scheduler.type` other than a built-in's), by its spec. Empty for the
+ * built-in schedulers (a package named `kubernetes` next to the definition is not imported in their place) and for
  * a type that is neither a path nor an installed package (validation then reports it with its path).
  */
 export async function loadSchedulerPlugins(evaluated: EvaluatedDefinition): Promise<Map<string, SchedulerPlugin>> {
@@ -100,7 +102,7 @@ export async function loadSchedulerPlugins(evaluated: EvaluatedDefinition): Prom
   const raw = evaluated.raw;
   const scheduler = typeof raw === 'object' && raw !== null ? (raw as { scheduler?: unknown }).scheduler : undefined;
   const type = typeof scheduler === 'object' && scheduler !== null ? (scheduler as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string' || type === '' || type === 'ecs') return plugins;
+  if (typeof type !== 'string' || type === '' || BUILTIN_SCHEDULER_TYPES.includes(type)) return plugins;
   const context = `scheduler.type in ${evaluated.file}`;
   if (!isLoadableSpec(type, evaluated.rootPath, context)) return plugins;
   plugins.set(type, (await importPlugin(type, evaluated.rootPath, 'scheduler', context)) as unknown as SchedulerPlugin);

@@ -17,6 +17,7 @@ import { builtinProviders } from '../providers/builtins.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { absoluteStateUrl } from '../providers/tfstate/location.js';
+import { builtinSchedulerSchemas } from '../schedulers/builtin-schemas.js';
 import type { SchedulerPlugin } from '../schedulers/scheduler.js';
 import type { ScriptPlugin } from '../scripts/script.js';
 
@@ -127,7 +128,8 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   const scriptPlugins = await loadScriptPlugins(evaluated);
   const scriptSchemas = new Map<string, z.ZodType>([...scriptPlugins].map(([type, p]) => [type, p.configSchema]));
   const schedulerPlugins = await loadSchedulerPlugins(evaluated);
-  const schedulerSchemas = new Map<string, z.ZodType>([...schedulerPlugins].map(([type, p]) => [type, p.configSchema]));
+  // Built-in schedulers other than ECS are validated by their config schemas exactly as plugins are.
+  const schedulerSchemas = new Map<string, z.ZodType>([...builtinSchedulerSchemas(), ...[...schedulerPlugins].map(([type, p]) => [type, p.configSchema] as const)]);
   const { model, warnings } = normaliseDefinition(evaluated, {
     tag: options.tag,
     with: options.with,

@@ -109,11 +109,7 @@ export async function prepareApp(given: PrepareOptions): Promise<PreparedApp> {
   checkContract(scheduler, type, model.file);
 
   const scripts: ScriptInstance[] = [];
-  if (!scheduler.runsScripts) {
-    if (model.scripts.length > 0) {
-      warn(options.io, 'scheduler.plugin.scripts-skipped', `${model.file}: scripts are not run with scheduler plugin "${type}"`, { scheduler: type });
-    }
-  } else if (!options.withoutScripts) {
+  if (scheduler.runsScripts && !options.withoutScripts) {
     const scriptContext: ScriptContext = { appId: model.id, rootPath: model.root_path, aws: () => aws, io: options.io, dryRun: options.dryRun };
     model.scripts.forEach((entry, index) => {
       const scriptPlugin = loaded.scriptPlugins.get(entry.type);
@@ -136,6 +132,10 @@ export async function prepareApp(given: PrepareOptions): Promise<PreparedApp> {
   // After the contributions: what the scheduler checks (a container port) may come from a script.
   const issues = scheduler.validate?.(contributed) ?? [];
   if (issues.some((i) => i.severity === 'error')) throw new DefinitionError(model.file, issues);
+  // Said only once the definition is known to be deployable: a scheduler may refuse `scripts` outright instead.
+  if (!scheduler.runsScripts && model.scripts.length > 0) {
+    warn(options.io, 'scheduler.plugin.scripts-skipped', `${model.file}: scripts are not run with scheduler "${type}"`, { scheduler: type });
+  }
   return {
     loaded,
     model: contributed,

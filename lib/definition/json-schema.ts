@@ -3,6 +3,7 @@
  * them, so editors and hako never disagree. Unknown keys stay allowed: hako only warns about them.
  */
 import { z } from 'zod';
+import { builtinSchedulerDocumentation } from '../schedulers/builtin-schemas.js';
 import { definitionSchema } from './schema/definition.js';
 
 /**
@@ -24,10 +25,25 @@ function hoistDescriptions(node: unknown): void {
   }
 }
 
+/**
+ * `scheduler` describes ECS's keys; with the `type` of another built-in scheduler (kubernetes) that scheduler's keys
+ * apply as well (`if`/`then`, which editors follow for completion and checks). Plugins' keys are theirs to document.
+ */
+function withBuiltinSchedulers(generated: Record<string, unknown>): void {
+  const properties = generated['properties'] as Record<string, Record<string, unknown>> | undefined;
+  const scheduler = properties?.['scheduler'];
+  if (scheduler === undefined) return;
+  scheduler['allOf'] = [...builtinSchedulerDocumentation()].map(([type, schema]) => {
+    const { $schema: _ignored, ...then } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+    return { if: { properties: { type: { const: type } }, required: ['type'] }, then };
+  });
+}
+
 /** JSON Schema (draft 2020-12) of a hako application definition, with descriptions for editor completion. */
 export function definitionJsonSchema(): Record<string, unknown> {
   // io 'input': what a user writes (nullable optionals, numbers or strings where both are accepted).
   const generated = z.toJSONSchema(definitionSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  withBuiltinSchedulers(generated);
   hoistDescriptions(generated);
   const { $schema, ...rest } = generated as Record<string, unknown>;
   return {

@@ -27,7 +27,7 @@ export interface KubeClientsOptions {
   readonly context?: string;
   /** hako's version, sent as `hako/<version>` in the user agent. */
   readonly userAgentVersion: string;
-  /** Receives a debug message per API call (method and path only, never bodies). */
+  /** Receives a debug message per API call (method, path and operation, never bodies). */
   readonly io?: IoHost;
 }
 
@@ -64,7 +64,8 @@ async function build(options: KubeClientsOptions): Promise<KubeApi> {
     throw configError(`the kubeconfig context ${context || '(none)'} names no cluster`, 'Set current-context in the kubeconfig, or pass a context that exists.');
   }
   const io = options.io;
-  const onCall = io === undefined ? undefined : (method: string, p: string) => debug(io, 'kube.call', `${method} ${p}`, { method, path: p });
+  const onCall =
+    io === undefined ? undefined : (method: string, p: string, operation: string) => debug(io, 'kube.call', `${method} ${p} (${operation})`, { method, path: p, operation });
   return createKubeApi(new KubeRest(config, cluster.server, `hako/${options.userAgentVersion}`, onCall), context);
 }
 

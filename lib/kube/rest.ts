@@ -31,8 +31,11 @@ export interface RestResponse {
   readonly body: string;
 }
 
-/** Called before each request (method and path only): debug logging. */
-export type KubeCallListener = (method: string, path: string) => void;
+/**
+ * Called before each request with its method, path and what it is about (`get`, `apply`, `apply (dry run)`…): debug
+ * logging, and what benchmarks count. Never bodies or query values beyond that.
+ */
+export type KubeCallListener = (method: string, path: string, operation: string) => void;
 
 /** What the port needs from HTTP; KubeRest is the real one, unit tests script their own. */
 export interface KubeTransport {
@@ -125,7 +128,7 @@ export class KubeRest implements KubeTransport {
     // Over plain HTTP (a local proxy) the TLS agent and settings do not apply.
     const requestOptions: https.RequestOptions = insecure ? { method: req.method, headers } : { ...options, method: req.method, headers };
     if (insecure) delete requestOptions.agent;
-    this.onCall?.(req.method, url.pathname);
+    this.onCall?.(req.method, url.pathname, req.operation);
     return new Promise((resolve, reject) => {
       const r = (insecure ? http : https).request(url, requestOptions, resolve);
       r.on('error', (e) => reject(transportError(req.operation, req.target, e, this.server)));

@@ -208,6 +208,9 @@ async function launch(binDir: string, etcdBin: string, options: StartKubeOptions
       `--service-account-private-key-file=${file('sa.key')}`,
       `--root-ca-file=${path.join(certDir, 'apiserver.crt')}`,
       '--use-service-account-credentials=false',
+      // A node whose heartbeat is late has its pods marked NotReady, and kwok never marks them Ready again: on two
+      // busy cores a late heartbeat is normal, and must not turn a test's running pods unavailable.
+      '--node-monitor-grace-period=2m',
     ]);
     const scheduler = start('kube-scheduler', bin('kube-scheduler'), [...kubeconfigArgs, `--secure-port=${schedPort}`]);
     const kwok = start('kwok', bin('kwok'), [
@@ -216,6 +219,9 @@ async function launch(binDir: string, etcdBin: string, options: StartKubeOptions
       '--manage-all-nodes=false',
       `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION.join('=')}`,
       '--node-ip=127.0.0.1',
+      // Heartbeats as a kubelet sends them (a Lease renewed every 10 s). Without it kwok patches the node's status
+      // every 45 s, past the controller manager's 40 s grace period, and the node flaps NotReady.
+      '--node-lease-duration-seconds=40',
       `--node-port=${kwokPort}`,
       `--server-address=127.0.0.1:${kwokPort}`,
     ]);

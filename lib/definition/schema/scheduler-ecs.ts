@@ -10,7 +10,7 @@ const taskSize = z.union([z.string().min(1), positiveInt]);
 
 export const ecsSchedulerSchema = z
   .looseObject({
-    type: z.string().min(1).describe('ecs, or the type of a scheduler plugin'),
+    type: z.string().min(1).describe('ecs, kubernetes, or the type of a scheduler plugin'),
     region: opt(z.string().min(1)).describe('AWS region of every resource (default: the AWS SDK default region)'),
     cluster: opt(z.string().min(1)).describe('ECS cluster name or ARN (default "default")'),
     desired_count: opt(nonNegativeInt).describe('Number of tasks; required by deploy unless scheduling_strategy is DAEMON'),
