@@ -110,7 +110,8 @@ describe('integration: the kubernetes scheduler against a real API server', func
     const versions = [d.metadata?.resourceVersion, d.metadata?.generation, service.metadata?.resourceVersion];
     const again = await hako('deploy', {}, ['--verbose', '--output', 'json']);
     expectOk(again);
-    const messages = again.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { code: string; message: string; data?: { operation?: string } });
+    // --output json: messages are JSON lines on stderr (stdout keeps the result).
+    const messages = again.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { code: string; message: string; data?: { operation?: string } });
     expect(messages.filter((m) => m.code === 'step.unchanged').map((m) => m.message)).to.deep.equal([
       `Service kweb in namespace ${kube.namespace()} is up to date`,
       `Deployment kweb in namespace ${kube.namespace()} is up to date`,
