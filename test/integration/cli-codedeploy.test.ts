@@ -221,4 +221,23 @@ describe('integration: CodeDeploy blue/green (deployment_controller CODE_DEPLOY)
     expect(proxy.mutatingCalls()).to.deep.equal([]);
     expect((await describe_()).taskDefinition).to.equal(await revision(1));
   });
+
+  it('verify finds the deployment group that deploys the service, and says so when none does', async () => {
+    proxy.clearCalls();
+    const found = await hako(['verify', APP]);
+    const line = found.stdout.split('\n').find((l) => l.includes('CodeDeploy application and deployment group')) ?? found.stdout;
+    expect(line).to.match(/^✓ /);
+    expect(line).to.contain('cd-app/cd-group deploys service codedeploy-fargate');
+    expect(proxy.mutatingCalls().map((c) => `${c.service} ${c.operation}`)).to.deep.equal([]);
+
+    // Another app of the same shape that no deployment group deploys.
+    const other = await runHako(['verify', fixture('integration', 'codedeploy-orphan.jsonnet'), '--ext-str', `TG_ARN=${blue}`, '--ext-str', 'CONTROLLER=CODE_DEPLOY'], {
+      env: { ...proxy.env(), AWS_PROFILE: undefined, ...account.env },
+      cwd: repoRoot,
+    });
+    expect(other.code).to.equal(1);
+    const missing = other.stdout.split('\n').find((l) => l.includes('CodeDeploy application and deployment group')) ?? other.stdout;
+    expect(missing).to.match(/^✗ /);
+    expect(missing).to.contain('No CodeDeploy deployment group deploys service codedeploy-orphan in cluster hako-demo');
+  });
 });

@@ -1,12 +1,15 @@
 /**
  * `hako verify` for ECS: the checks of what an app's definition refers to (cluster, roles, images, secrets, log
- * groups, network, target groups, Cloud Map namespaces). Each is a thunk the action runs in a small pool; none
- * changes anything. CodeDeploy applications are not checked: the model has none yet.
+ * groups, network, target groups, Cloud Map namespaces, and for a CODE_DEPLOY service the CodeDeploy application and
+ * deployment group). Each is a thunk the action runs in a small pool; none changes anything.
  */
 import type { AwsClients } from '../../../aws/ports.js';
 import type { AppModel } from '../../../definition/model.js';
 import { isOutputRef } from '../../../plan/outputs.js';
 import { failed, logGroupKey, ok, skipped, type VerifyCheck, type VerifyContext } from '../../../verify/checks.js';
+import { HakoError } from '../../../errors.js';
+import { findDeploymentGroup } from '../codedeploy/discover.js';
+import { isCodeDeployApp } from '../codedeploy/plan.js';
 import { serviceBindings } from '../load-balancers.js';
 import { checkSecrets } from '../secrets-check.js';
 import { imageCheck } from './images.js';
@@ -76,5 +79,21 @@ export function verifyEcs(model: AppModel, aws: () => AwsClients, context: Verif
 
   const namespaces = new Set((s.service_discovery ?? []).map((e) => e.service.namespace_id));
   for (const id of namespaces) checks.push(namespaceCheck(id, () => aws().serviceDiscovery()));
+
+  if (isCodeDeployApp(model)) {
+    checks.push({
+      title: 'CodeDeploy application and deployment group',
+      run: async () => {
+        try {
+          // The same rule deploy uses: named in scheduler.codedeploy, else the one group whose ECS service is this.
+          const found = await findDeploymentGroup(await aws().codeDeploy(), s.codedeploy, { cluster: s.cluster, service: model.id });
+          return ok(`${found.application}/${found.deploymentGroup} deploys service ${model.id}`);
+        } catch (e) {
+          if (e instanceof HakoError && /^CODEDEPLOY_/.test(e.code)) return failed(e.message);
+          throw e;
+        }
+      },
+    });
+  }
   return checks;
 }
