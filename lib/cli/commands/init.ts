@@ -29,7 +29,7 @@ const EXTENSIONS = { jsonnet: '.jsonnet', yaml: '.yml', json: '.json' } as const
 
 async function initOne(args: OneArgs, app: AppContext): Promise<AppOutcome> {
   const { init } = await import('../../actions/init.js');
-  const written = await init({
+  await init({
     cluster: args.cluster,
     service: args.service,
     ...(args.region === undefined ? {} : { region: args.region }),
@@ -40,7 +40,8 @@ async function initOne(args: OneArgs, app: AppContext): Promise<AppOutcome> {
     io: app.io,
     awsFor,
   });
-  return { exitCode: 0, result: 'written', revision: path.relative(process.cwd(), written.file) || written.file };
+  // Its own message names the file written (`Wrote web.jsonnet; check it with: hako diff web.jsonnet`).
+  return { exitCode: 0, result: 'written' };
 }
 
 export const initCommand: CliCommand = {

@@ -14,7 +14,8 @@ export interface OutcomeWord {
 
 function errorWord(error: unknown): string {
   if (error instanceof SkippedError) return 'skipped';
-  if (error instanceof DeploymentError) return error.failure === 'rolled-back' ? 'rolled back' : error.failure === 'timed-out' ? 'timed out' : 'failed';
+  // A deploy rolled back after a failed rollout failed all the same; `rolled back` alone is what `rollback` did.
+  if (error instanceof DeploymentError) return error.failure === 'rolled-back' ? 'failed, rolled back' : error.failure === 'timed-out' ? 'timed out' : 'failed';
   if (error instanceof DefinitionError) return 'invalid';
   if (error instanceof AbortedError) return 'interrupted';
   if (error instanceof UsageError) return 'usage error';
