@@ -3,6 +3,12 @@
  * (locks.ts), every app to the end however the others fare — or, with `failFast`, no app starts changing anything
  * after the first failure. Generic over what "running an app" means: the CLI passes a function per command.
  *
+ * Apps that share a lock take it in the order they were given (a directory's files by name), not in the order
+ * their evaluations happen to finish: an app asks for its locks only once every app before it has asked for its own
+ * (or ended, or turned out to take none). Runs are then reproducible, and an app that needs what another creates (a
+ * listener another app declares) works when named after it. The wait is short: apps start in order, and asking
+ * comes right after evaluating.
+ *
  * An app waiting for a lock that another app holds gives its place to the next app, so `--parallel 4` with one
  * busy shared load balancer still runs four apps, not one plus three waiting. An app that got its locks comes
  * back before apps that have not started, so it does not sit on a lock while the queue drains.
@@ -97,6 +103,19 @@ export async function runFleet<R>(
   const table = new LockTable();
   const observer = options.observer;
   let failed = false;
+  // Which apps have asked for their locks (or ended, or take none): an app asks once every app before it has.
+  const asked = entries.map(() => false);
+  let turns: { index: number; go: () => void }[] = [];
+  let firstNotAsked = 0;
+  const markAsked = (index: number): void => {
+    asked[index] = true;
+    while (firstNotAsked < asked.length && asked[firstNotAsked]) firstNotAsked++;
+    const due = turns.filter((t) => t.index <= firstNotAsked);
+    turns = turns.filter((t) => t.index > firstNotAsked);
+    for (const t of due) t.go();
+  };
+  const myTurn = (index: number): Promise<void> =>
+    index <= firstNotAsked ? Promise.resolve() : new Promise((go) => turns.push({ index, go }));
   const stopReason = (): string | undefined => {
     if (options.signal?.aborted) return 'interrupted before it started';
     if (options.failFast && failed) return 'an app failed and --fail-fast stops the run';
@@ -108,6 +127,7 @@ export async function runFleet<R>(
     const notStarted = stopReason();
     if (notStarted !== undefined) {
       permits.release();
+      markAsked(index);
       return done({ entry, index, status: 'skipped', error: new SkippedError(notStarted), durationMs: 0 });
     }
     const startedAt = now();
@@ -120,15 +140,22 @@ export async function runFleet<R>(
           // A name asked for both ways is held the longer way.
           (n) => !wanted.some((l) => l.name === n && l.through === 'rollout'),
         );
-        if (names.length === 0) return { applied() {}, release() {} };
+        if (names.length === 0) {
+          markAsked(index);
+          return { applied() {}, release() {} };
+        }
+        await myTurn(index);
         let release = table.tryAcquire(names);
         const busy = release === undefined;
+        if (!busy) markAsked(index);
         if (release === undefined) {
           // Never wait for a lock while holding a place: every place is then held by an app that can go on.
           observer?.waitingForLocks?.(index, names);
           permits.release();
           holdingPermit = false;
-          release = await table.acquire(names);
+          const granted = table.acquire(names);
+          markAsked(index);
+          release = await granted;
           await permits.acquire(true);
           holdingPermit = true;
         }
@@ -163,6 +190,7 @@ export async function runFleet<R>(
       if (!skipped) failed = true;
       return done({ entry, index, status: skipped ? 'skipped' : 'failed', error, durationMs: now() - startedAt });
     } finally {
+      markAsked(index);
       if (holdingPermit) permits.release();
     }
   };

@@ -45,6 +45,19 @@ describe('fleet: the runner', () => {
     expect(log.indexOf('applied 0')).to.be.lessThan(log.indexOf('plan 1'));
   });
 
+  it('apps sharing a lock take it in the order given, whichever finishes evaluating first', async () => {
+    const order: number[] = [];
+    await runFleet(entries(4), { parallel: 4 }, async ({ index, locks }) => {
+      // Later apps are "evaluated" sooner.
+      await pause(40 - index * 10);
+      const held = await locks.hold([{ name: 'shared' }]);
+      order.push(index);
+      await pause(2);
+      held.release();
+    });
+    expect(order).to.deep.equal([0, 1, 2, 3]);
+  });
+
   it("holds a lock named `through: 'rollout'` until the app ends", async () => {
     const log: string[] = [];
     await runFleet(entries(2), { parallel: 2 }, async ({ index, locks }) => {
