@@ -59,6 +59,7 @@ export class FleetView implements FleetObserver {
   private readonly startedAt: number;
   private readonly labelWidth: number;
   private drawn = 0;
+  private redrawPending = false;
   private lastLineAt: number;
   private stopTimer: (() => void) | undefined;
 
@@ -226,7 +227,7 @@ export class FleetView implements FleetObserver {
 
   private tick(): void {
     if (this.live) {
-      this.redraw();
+      this.draw();
       return;
     }
     if (this.timers.now() - this.lastLineAt < HEARTBEAT_MS) return;
@@ -249,7 +250,20 @@ export class FleetView implements FleetObserver {
     return app.statusLine ?? app.step ?? 'preparing';
   }
 
+  /**
+   * Draws the table once the current burst of lines is written: lines that arrive together (an app's end, its
+   * result) take the table off once and put it back once, instead of once per line.
+   */
   private redraw(): void {
+    if (!this.live || this.stopTimer === undefined || this.redrawPending) return;
+    this.redrawPending = true;
+    setImmediate(() => {
+      this.redrawPending = false;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
     if (!this.live || this.stopTimer === undefined) return;
     const now = this.timers.now();
     if (now - this.startedAt < TABLE_AFTER_MS) return;
