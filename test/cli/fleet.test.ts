@@ -172,11 +172,12 @@ describe('CLI: many definitions in one run', function () {
   it('on a terminal, a live table of the apps in flight is redrawn in place on stderr and taken off at the end', async () => {
     const stdout = stream(true);
     const stderr = stream(true);
-    const code = await main(['deploy', '--no-color', A, C], { stdout, stderr, env: { ...process.env, ...NO_AWS } });
+    // slow.jsonnet applies for 1.6 s: the table (drawn from 0.4 s on, and every second) shows it applying.
+    const code = await main(['deploy', '--no-color', fixture('fleet', 'slow.jsonnet'), C], { stdout, stderr, env: { ...process.env, ...NO_AWS } });
     expect(code).to.equal(0);
     const err = stderr.text();
     expect(err).to.match(/hako deploy: \d\/2 done · \d running · \d queued/);
-    expect(err).to.match(/(^|\x1b\[J)a +Applying Deploy a +running 0\/1 +\d+s$/m);
+    expect(err).to.match(/(^|\x1b\[J)slow +Applying Deploy slow +running 0\/1 +\d+s$/m);
     // Redrawn in place: cursor up and clear to the end of the screen.
     expect(err).to.include('\r\x1b[J');
     expect(err.endsWith('\r\x1b[J')).to.equal(true);
