@@ -52,4 +52,10 @@ export type { AwsClients, AwsPorts } from './aws/ports.js';
 export { lazyAwsFor, type AwsFor, type AwsSettings } from './aws/lazy-clients.js';
 export { createAwsClients, type AwsClientsOptions } from './aws/factory.js';
 export { awsClientsFromPorts } from './aws/static-clients.js';
+export { RateBudget, rateScaleFromEnv, type RateBudgetOptions } from './aws/rate-budget.js';
+// Many apps in one run: what the CLI runs `hako deploy apps/` with, for callers that drive their own fleets.
+export { LockTable, type AppLocks, type HeldLocks, type ResourceLock } from './fleet/locks.js';
+export { runFleet, SkippedError, type AppRunContext, type FleetEntry, type FleetObserver, type FleetOptions, type FleetOutcome } from './fleet/runner.js';
+export { expandDefinitionArgs, type DefinitionEntry } from './fleet/sources.js';
+export { withIo, scopedIo } from './io/io-scope.js';
 export { HAKO_PACKAGE, HAKO_VERSION } from './version.js';

@@ -6,12 +6,14 @@
  */
 import type { AwsClients } from '../aws/ports.js';
 import { DeploymentError } from '../errors.js';
+import type { AppLocks, HeldLocks } from '../fleet/locks.js';
 import { info, type IoHost } from '../io/io-host.js';
 import { Execution, StepFailedError, type JournalEntry } from '../plan/executor.js';
 import { hasChanges, type Plan, type Step } from '../plan/plan.js';
 import { plannedOutputs, resolveKnownRefs } from '../plan/outputs.js';
 import { redactPlan } from '../plan/redact.js';
 import type { Clock, Sleep } from '../util/sleep.js';
+import { holdLocks } from './app-locks.js';
 import type { DefinitionSource } from './load-app.js';
 import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepareApp, runHook, schedulerApplier, type PreparedApp } from './prepare.js';
 
@@ -30,6 +32,11 @@ export interface DeployOptions {
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
   readonly sleep?: Sleep;
+  /**
+   * A run of many apps: what the app shares with others (a load balancer) is locked from before it plans until its
+   * steps are applied (lib/fleet/locks.ts). Dry runs change nothing and lock nothing.
+   */
+  readonly locks?: AppLocks;
 }
 
 export interface PlannedDeploy {
@@ -41,6 +48,8 @@ export interface PlannedDeploy {
   readonly planned: PlannedSteps;
   readonly scriptSteps: readonly Step[];
   readonly schedulerSteps: readonly Step[];
+  /** The app's locks, held until its steps are applied (nothing held for dry runs and single runs). */
+  readonly held: HeldLocks;
 }
 
 /** The first half of a deploy, shared with `diff`: everything up to a Plan, without mutating anything. */
@@ -58,20 +67,27 @@ export async function planDeploy(options: DeployOptions & { readonly dryRun: boo
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
-  await runHook(prepared, 'deployStarting', prepared.model as never);
-  const planned = new PlannedSteps();
-  const scriptSteps = await planScripts(prepared, 'deploy', planned);
-  // What the scripts' plans already know (the ARN of a target group that exists) replaces the refs contributed
-  // for it, so the scheduler compares live state with real values; the rest stay "known after apply".
-  const model = resolveKnownRefs(prepared.model, plannedOutputs(scriptSteps));
-  const schedulerSteps = planned.add(
-    await callScheduler(prepared, 'deploy', 'planDeploy', (planDeployWith) =>
-      planDeployWith(model, { force: options.force ?? false, ...(options.tag === undefined ? {} : { tag: options.tag }) }),
-    ),
-    schedulerApplier(prepared, 'deploy'),
-  );
-  const plan: Plan = { steps: planned.steps };
-  return { prepared, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()), planned, scriptSteps, schedulerSteps };
+  // Before planning: a plan made while another app changes what it shares would be stale when applied.
+  const held = await holdLocks(prepared, options.dryRun ? undefined : options.locks, true);
+  try {
+    await runHook(prepared, 'deployStarting', prepared.model as never);
+    const planned = new PlannedSteps();
+    const scriptSteps = await planScripts(prepared, 'deploy', planned);
+    // What the scripts' plans already know (the ARN of a target group that exists) replaces the refs contributed
+    // for it, so the scheduler compares live state with real values; the rest stay "known after apply".
+    const model = resolveKnownRefs(prepared.model, plannedOutputs(scriptSteps));
+    const schedulerSteps = planned.add(
+      await callScheduler(prepared, 'deploy', 'planDeploy', (planDeployWith) =>
+        planDeployWith(model, { force: options.force ?? false, ...(options.tag === undefined ? {} : { tag: options.tag }) }),
+      ),
+      schedulerApplier(prepared, 'deploy'),
+    );
+    const plan: Plan = { steps: planned.steps };
+    return { prepared, plan, displayPlan: redactPlan(plan, prepared.loaded.providers.revealedValues()), planned, scriptSteps, schedulerSteps, held };
+  } catch (e) {
+    held.release();
+    throw e;
+  }
 }
 
 export interface DeployResult {
@@ -81,6 +97,8 @@ export interface DeployResult {
   readonly changed: boolean;
   /** What was applied (empty for dry runs). */
   readonly journal: readonly JournalEntry[];
+  /** What runs after the deploy (ECS: `family:revision`), when the scheduler tells. */
+  readonly revision?: string;
 }
 
 /** The error a failed step ended with, as the owner threw it (so it reads the same as without the executor). */
@@ -91,12 +109,30 @@ export function unwrapStepFailure(e: unknown): unknown {
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const dryRun = options.dryRun ?? false;
   const planned = await planDeploy({ ...options, dryRun });
+  try {
+    return await applyDeploy(planned, options, dryRun);
+  } finally {
+    planned.held.release();
+  }
+}
+
+/** What runs after these steps, as the scheduler names it (for summaries); a plugin's failure here is no failure. */
+function revisionAfter(prepared: PreparedApp, steps: readonly Step[], journal: readonly JournalEntry[]): { revision?: string } {
+  try {
+    const revision = prepared.scheduler.revisionOf?.(steps, journal);
+    return revision === undefined ? {} : { revision };
+  } catch {
+    return {};
+  }
+}
+
+async function applyDeploy(planned: PlannedDeploy, options: DeployOptions, dryRun: boolean): Promise<DeployResult> {
   const { prepared, plan } = planned;
   const { io } = options;
   const { scheduler, model } = prepared;
   if (dryRun) {
     if (scheduler.check) await guard(prepared, 'deploy', () => scheduler.check!(model));
-    return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan), journal: [] };
+    return { plan, displayPlan: planned.displayPlan, changed: hasChanges(plan), journal: [], ...revisionAfter(prepared, plan.steps, []) };
   }
 
   const execution = new Execution({ context: applyContextOf(prepared, options.signal), applierFor: planned.planned.applierFor });
@@ -107,6 +143,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   } catch (e) {
     throw unwrapStepFailure(e);
   }
+  // Applied: other apps may plan what they share with this one; its rollout touches only its own service.
+  planned.held.applied();
 
   const changed = hasChanges(plan);
   if (!options.noWait && scheduler.wait) {
@@ -127,7 +165,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   await runHook(prepared, 'deployFinished', model as never);
   const started = options.noWait && execution.journal.some((e) => e.step.action !== 'noop' && e.status !== 'unchanged');
   info(io, 'deploy.completed', started ? 'Deployment started (not waiting for it to finish)' : 'Deployment completed');
-  return { plan, displayPlan: planned.displayPlan, changed, journal: execution.journal };
+  return { plan, displayPlan: planned.displayPlan, changed, journal: execution.journal, ...revisionAfter(prepared, plan.steps, execution.journal) };
 }
 
 /**

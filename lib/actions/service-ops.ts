@@ -5,11 +5,13 @@
  */
 import type { AwsClients } from '../aws/ports.js';
 import { DeploymentError, HakoError } from '../errors.js';
+import type { AppLocks } from '../fleet/locks.js';
 import { info, type IoHost } from '../io/io-host.js';
 import { Execution, type JournalEntry } from '../plan/executor.js';
 import type { Plan } from '../plan/plan.js';
 import type { StatusSection } from '../schedulers/scheduler.js';
 import type { Clock, Sleep } from '../util/sleep.js';
+import { holdLocks } from './app-locks.js';
 import { unwrapStepFailure } from './deploy.js';
 import type { DefinitionSource } from './load-app.js';
 import { applyContextOf, callScheduler, guard, PlannedSteps, planScripts, prepareApp, runHook, schedulerApplier, type PreparedApp } from './prepare.js';
@@ -24,6 +26,8 @@ export interface ServiceOpOptions {
   /** Pauses between retries and polls; injectable for tests. */
   readonly sleep?: Sleep;
   readonly clock?: Clock;
+  /** A run of many apps: what the app shares with others is locked while it changes (lib/fleet/locks.ts). */
+  readonly locks?: AppLocks;
 }
 
 function prepare(options: ServiceOpOptions, withoutScripts: boolean): Promise<PreparedApp> {
@@ -53,6 +57,20 @@ async function run(prepared: PreparedApp, planned: PlannedSteps, signal: AbortSi
 
 export async function rollback(options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number }): Promise<Plan> {
   const prepared = await prepare(options, false);
+  // Rollback changes only what the scheduler owns: its locks, not the scripts'.
+  const held = await holdLocks(prepared, options.dryRun ? undefined : options.locks, false);
+  try {
+    return await rollbackPrepared(prepared, options, () => held.applied());
+  } finally {
+    held.release();
+  }
+}
+
+async function rollbackPrepared(
+  prepared: PreparedApp,
+  options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number },
+  applied: () => void,
+): Promise<Plan> {
   const { model, io, scheduler } = prepared;
   await runHook(prepared, 'rollbackStarting', model as never);
   const rollbackPlan = await callScheduler(prepared, 'rollback', 'planRollback', (planRollback) =>
@@ -64,6 +82,7 @@ export async function rollback(options: ServiceOpOptions & { readonly to?: numbe
   const plan: Plan = { steps: planned.steps };
   if (options.dryRun) return plan;
   const journal = await run(prepared, planned, options.signal);
+  applied();
   if (scheduler.wait) {
     const waited = await guard(prepared, 'rollback', () =>
       scheduler.wait!(model, journal, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) }),
@@ -79,10 +98,15 @@ export async function rollback(options: ServiceOpOptions & { readonly to?: numbe
 
 export async function stop(options: ServiceOpOptions): Promise<Plan> {
   const prepared = await prepare(options, true);
-  const planned = new PlannedSteps();
-  planned.add(await callScheduler(prepared, 'stop', 'planStop', (planStop) => planStop(prepared.model)), schedulerApplier(prepared, 'stop'));
-  if (!options.dryRun) await run(prepared, planned, options.signal);
-  return { steps: planned.steps };
+  const held = await holdLocks(prepared, options.dryRun ? undefined : options.locks, false);
+  try {
+    const planned = new PlannedSteps();
+    planned.add(await callScheduler(prepared, 'stop', 'planStop', (planStop) => planStop(prepared.model)), schedulerApplier(prepared, 'stop'));
+    if (!options.dryRun) await run(prepared, planned, options.signal);
+    return { steps: planned.steps };
+  } finally {
+    held.release();
+  }
 }
 
 /** What a remove could not finish: each step left with why. */
@@ -104,6 +128,16 @@ export class RemoveIncompleteError extends HakoError {
  */
 export async function remove(options: ServiceOpOptions): Promise<Plan> {
   const prepared = await prepare(options, false);
+  // Held to the end: the scripts' deletions (a shared load balancer once no app uses it) come last.
+  const held = await holdLocks(prepared, options.dryRun ? undefined : options.locks, true);
+  try {
+    return await removePrepared(prepared, options);
+  } finally {
+    held.release();
+  }
+}
+
+async function removePrepared(prepared: PreparedApp, options: ServiceOpOptions): Promise<Plan> {
   const { model } = prepared;
   await runHook(prepared, 'removeStarting', model as never);
   const planned = new PlannedSteps();

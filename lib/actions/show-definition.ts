@@ -30,11 +30,23 @@ export function formatDocument(value: unknown, format: 'json' | 'yaml'): string 
   return format === 'yaml' ? toYaml(value, { lineWidth: 0 }) : JSON.stringify(value, null, 2) + '\n';
 }
 
+/** What `show-definition` prints, as text and as the value it renders (for a document of many definitions). */
+export interface DefinitionDocument {
+  readonly text: string;
+  /** The model (or, with `raw`, the evaluated definition); for `docker`, the command lines. */
+  readonly value: unknown;
+}
+
 /**
  * evaluate → normalise → print. Without `expand` no provider is created (placeholders stay), so secrets cannot
  * print by accident; the whole definition is still validated, so this doubles as a linter.
  */
 export async function showDefinition(given: ShowDefinitionOptions): Promise<void> {
+  given.io.result((await definitionDocument(given)).text);
+}
+
+/** What `showDefinition` prints, without printing it. */
+export async function definitionDocument(given: ShowDefinitionOptions): Promise<DefinitionDocument> {
   const options = { ...given, aws: (given.awsFor ?? lazyAwsFor({ io: given.io }))(undefined) };
   if (options.raw && options.format === 'docker') {
     throw new UsageError('--raw prints the evaluated definition; --format docker needs the validated model', { hint: 'Drop --raw.' });
@@ -43,8 +55,7 @@ export async function showDefinition(given: ShowDefinitionOptions): Promise<void
     const format = options.format as 'json' | 'yaml';
     // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
     const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });
-    options.io.result(formatDocument(evaluated.evaluated.raw, format));
-    return;
+    return { text: formatDocument(evaluated.evaluated.raw, format), value: evaluated.evaluated.raw };
   }
   const loaded = await loadApp({
     ...options.source,
@@ -56,8 +67,9 @@ export async function showDefinition(given: ShowDefinitionOptions): Promise<void
   });
   if (options.format === 'docker') {
     // Without --expand provider values are `${NAME}` placeholders here: quoted, they print as they are.
-    options.io.result(dockerCommands(loaded.model).join('\n'));
-    return;
+    const lines = dockerCommands(loaded.model);
+    return { text: lines.join('\n'), value: lines };
   }
-  options.io.result(formatDocument(printableModel(loaded.model), options.format));
+  const model = printableModel(loaded.model);
+  return { text: formatDocument(model, options.format), value: model };
 }

@@ -31,6 +31,8 @@ import type {
 } from './ports.js';
 import { bindPort, type CallListener, type SdkClient } from './bind-port.js';
 import { addKeepErrorBody } from './keep-error-body.js';
+import { RateBudget } from './rate-budget.js';
+import { addRateBudget } from './rate-middleware.js';
 import { assertProfileExists } from './profiles.js';
 import { addRetryNotice } from './retry-notice.js';
 import { adaptS3, type RawS3Api } from './s3-adapter.js';
@@ -49,7 +51,14 @@ export interface AwsClientsOptions {
   readonly io?: IoHost;
   /** Attempts per call (first try included); tests lower it. */
   readonly maxAttempts?: number;
+  /**
+   * The run's rate budget per service and region (rate-budget.ts), shared with every other factory of the run;
+   * default: one of this factory's own.
+   */
+  readonly rateBudget?: RateBudget;
 }
+
+export { RateBudget } from './rate-budget.js';
 
 const DEFAULT_MAX_ATTEMPTS = 8;
 
@@ -347,6 +356,7 @@ export function createAwsClients(given: AwsClientsOptions): AwsClients {
   const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
   const cache = new Map<string, Promise<unknown>>();
   const io = options.io;
+  const budget = options.rateBudget ?? new RateBudget();
   const onCall: CallListener | undefined =
     io === undefined
       ? undefined
@@ -374,6 +384,7 @@ export function createAwsClients(given: AwsClientsOptions): AwsClients {
     const clientConfig = { ...config, ...spec.extraConfig?.() };
     const withMiddleware = (c: SdkClient, maxAttempts: number): SdkClient => {
       addKeepErrorBody(c as { middlewareStack?: never });
+      addRateBudget(c as { middlewareStack?: never }, spec.service, budget);
       if (io !== undefined) addRetryNotice(c as { middlewareStack?: never }, spec.service, io, maxAttempts);
       return c;
     };

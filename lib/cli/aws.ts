@@ -1,6 +1,7 @@
 import { lazyAwsFor, type AwsFor, type AwsSettings } from '../aws/lazy-clients.js';
 import type { AwsClients } from '../aws/ports.js';
 import { UsageError } from '../errors.js';
+import { scopedIo } from '../io/io-scope.js';
 
 /**
  * The CLI's AWS settings (`--region`, `--profile`, the IoHost that reports each call), set once by main before a
@@ -11,7 +12,8 @@ let build: AwsFor = lazyAwsFor(settings);
 
 export function configureAws(next: AwsSettings): void {
   settings = next;
-  build = lazyAwsFor(next);
+  // Clients are shared by every app of a run: their per-call messages go to the app whose call it is (io-scope.ts).
+  build = lazyAwsFor(next.io === undefined ? next : { ...next, io: scopedIo(next.io) });
 }
 
 /**

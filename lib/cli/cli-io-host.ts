@@ -23,7 +23,7 @@ export interface Timers {
   every(ms: number, fn: () => void): () => void;
 }
 
-const realTimers: Timers = {
+export const realTimers: Timers = {
   now: () => performance.now(),
   every: (ms, fn) => {
     const t = setInterval(fn, ms);
@@ -36,20 +36,20 @@ const realTimers: Timers = {
 const HEARTBEAT_MS = 15_000;
 
 /** `12s`, `3m05s`, `1h02m`: short enough for a status line. */
-function formatSeconds(ms: number): string {
+export function formatSeconds(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const LEVEL_RANK: Record<IoLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+export const LEVEL_RANK: Record<IoLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /**
  * The executor's journal events that plain text leaves to `--verbose`: every step's owner prints what it did, so
  * one line per start and end would double the log. `--output json` always carries them.
  */
-const QUIET_IN_TEXT = new Set(['step.started', 'step.finished']);
+export const QUIET_IN_TEXT = new Set(['step.started', 'step.finished']);
 
 /**
  * Renders IoHost traffic for a terminal. Text: results and info lines go to stdout (hako printed its log there,
@@ -69,7 +69,8 @@ export class CliIoHost implements IoHost {
   /** When the last line was written (for heartbeats). */
   private lastLineAt: number;
 
-  constructor(private readonly options: CliIoHostOptions) {
+  // Public for views that share its streams and settings (a run of many apps: lib/cli/fleet/fleet-view.ts).
+  constructor(readonly options: CliIoHostOptions) {
     this.errColors = pc.createColors(options.colorStderr);
     this.lastLineAt = this.timers.now();
   }

@@ -20,6 +20,7 @@
 import type { AwsClients } from '../aws/ports.js';
 import type { AnyAppModel } from '../definition/model.js';
 import type { DefinitionIssue } from '../errors.js';
+import type { ResourceLock } from '../fleet/locks.js';
 import type { IoHost } from '../io/io-host.js';
 import type { JournalEntry, StepApplier } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
@@ -144,6 +145,16 @@ export interface Scheduler extends StepApplier {
    * reject late). Every command that reads a definition runs them before anything else.
    */
   validate?(model: AnyAppModel): readonly DefinitionIssue[];
+  /**
+   * What this app touches that another definition of the same run may touch too (its own service, if two
+   * definitions name it): apps whose locks overlap change things one after the other (lib/fleet/locks.ts). Pure.
+   */
+  locks?(model: AnyAppModel): readonly ResourceLock[];
+  /**
+   * What runs once a deploy's steps are applied (ECS: `family:revision`), for the summary of a run of many apps.
+   * The journal is empty for dry runs: the plan's steps tell then.
+   */
+  revisionOf?(steps: readonly Step[], journal: readonly JournalEntry[]): string | undefined;
   /** Observe and plan a deploy (`deploy`, `diff`, `deploy --dry-run`). */
   planDeploy(model: AnyAppModel, options: DeployPlanOptions): Promise<readonly Step[]>;
   /** Read-only checks that dry runs make too, beyond planning (e.g. that referenced secrets exist). */

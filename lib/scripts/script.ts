@@ -18,6 +18,7 @@
  */
 import type { AwsClients } from '../aws/ports.js';
 import type { AppModel, ScriptContribution } from '../definition/model.js';
+import type { ResourceLock } from '../fleet/locks.js';
 import type { IoHost } from '../io/io-host.js';
 import type { ApplyContext, StepOutcome } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
@@ -58,6 +59,12 @@ export interface Script {
   reconcile?(step: Step, context: ApplyContext): Promise<StepOutcome | undefined>;
   /** Whether `error` from one of this script's deletes means the target is already gone. Default: not-found errors. */
   isGone?(step: Step, error: unknown): boolean;
+  /**
+   * What this app touches that other apps may touch too (a shared load balancer), named the same way by every app
+   * that shares it. Apps of one run whose locks overlap change things one after the other (lib/fleet/locks.ts).
+   * Pure: from the configuration, before anything is observed.
+   */
+  locks?(model: AppModel): readonly ResourceLock[];
   /** Extra lines for `hako status` (e.g. `Load balancer:` lines). */
   status?(model: AppModel): Promise<string[]>;
   /** `hako verify`: the script's own read-only checks, and what it creates on deploy (need not exist yet). */

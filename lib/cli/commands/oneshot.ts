@@ -19,6 +19,23 @@ interface Args extends DefinitionArgs {
   'dry-run'?: boolean;
 }
 
+/**
+ * `oneshot` runs one task of one app: several definitions (or a directory of them) are a usage error, rather than
+ * the second file becoming the command to run.
+ */
+async function refuseSeveralDefinitions(args: Args): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const isDirectory = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+  const hint = 'Put the command after --: hako oneshot app.jsonnet -- COMMAND...';
+  if (await isDirectory(args.file)) {
+    throw new UsageError(`oneshot runs one definition; ${args.file} is a directory`, { hint: 'Name one definition file.' });
+  }
+  const next = args.command?.[0];
+  if (next !== undefined && (/\.(jsonnet|json|ya?ml)$/i.test(next) || (await isDirectory(next)))) {
+    throw new UsageError(`oneshot runs one definition; got ${args.file} and ${next}`, { hint: `Run it once per definition. ${hint}` });
+  }
+}
+
 function nonNegativeInteger(value: number | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} must be a non-negative integer, got "${String(value)}"`);
@@ -45,6 +62,7 @@ export const oneshotCommand: CliCommand = {
       .example('hako oneshot -t v42 -e RAILS_ENV=staging app.jsonnet -- rails runner "p 1"', 'Another tag, one more env variable')
       .example('hako oneshot --no-wait app.jsonnet -- ./batch | jq -r .task_arn', 'Start the task and print only its JSON'),
   async run(args: Args, { io, env: processEnv }) {
+    await refuseSeveralDefinitions(args);
     const command = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
     if (command.length === 0) throw new UsageError('oneshot needs a COMMAND to run: hako oneshot FILE -- COMMAND...');
     const env = many(args.env).map((item) => {

@@ -55,7 +55,8 @@ import { applySdStep, reconcileSdStep } from './service-discovery/apply.js';
 import { hasServiceRegistries, observeSdRemoval, observeSdStatus, planSdRemoval } from './service-discovery/ops.js';
 import { observeServiceDiscovery, planServiceDiscovery, SD_STEP_OWNER } from './service-discovery/plan.js';
 import { describeLiveService, observeStatus, renderStatus } from './status.js';
-import { taskDefinitionArnKey } from './steps.js';
+import { revisionAfter, taskDefinitionArnKey } from './steps.js';
+import { ecsLocks } from './locks.js';
 import { followTaskLogs, fromModel, reportTaskLogTails } from './logs/task-logs.js';
 import { verifyEcs } from './verify/index.js';
 import { deleteServiceStepId, planRemove, planStop } from './stop-remove.js';
@@ -113,6 +114,10 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     runsScripts: true,
 
     validate: (anyModel: AnyAppModel) => [...checkBindings(ecsModel(anyModel)), ...checkClassicElb(ecsModel(anyModel))],
+
+    locks: (anyModel: AnyAppModel) => ecsLocks(ecsModel(anyModel)),
+
+    revisionOf: (steps, journal) => revisionAfter(steps, journal),
 
     async planDeploy(anyModel: AnyAppModel, options: DeployPlanOptions): Promise<Step[]> {
       const model = ecsModel(anyModel);

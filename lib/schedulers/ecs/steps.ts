@@ -148,3 +148,25 @@ export function updateServiceInput(payload: UpdateServicePayload): ecs.UpdateSer
     ...(payload.serviceRegistries === undefined ? {} : { serviceRegistries: registries(payload.serviceRegistries) }),
   };
 }
+
+/**
+ * `family:revision` of what the service runs once these steps are applied: the revision registered (from the
+ * journal) or the unchanged one. Undefined when it is only known after apply (a dry run that registers).
+ */
+export function revisionAfter(steps: readonly Step[], journal: readonly { readonly step: Step; readonly outputs: Readonly<Record<string, string>> }[]): string | undefined {
+  for (const step of steps) {
+    if (isEcsStep(step, 'task-definition-unchanged')) return shortRevision(step.payload.arn);
+    if (isEcsStep(step, 'register-task-definition')) {
+      const family = step.payload.input.family ?? '';
+      const arn = journal.find((e) => e.step === step)?.outputs[taskDefinitionArnKey(family)];
+      return arn === undefined ? undefined : shortRevision(arn);
+    }
+  }
+  return undefined;
+}
+
+/** `arn:…:task-definition/web:3` → `web:3`. */
+function shortRevision(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash < 0 ? arn : arn.slice(slash + 1);
+}

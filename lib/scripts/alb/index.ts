@@ -41,6 +41,21 @@ export function createAlbScript(config: AlbConfig, context: ScriptContext, optio
   return {
     contribute: (model) => contributeAlb(settingsFor(model), model),
 
+    /**
+     * The load balancer, not only the listeners this app routes on: apps behind one load balancer create it when it
+     * is missing, reconcile its attributes, subnets and security groups, and `remove` deletes it once no app uses
+     * it — all of which two apps must not do at once, whatever their ports. Held until the app's steps are
+     * applied (not through its rollout), so apps sharing it wait for each other's plan and apply only.
+     */
+    locks(model) {
+      const settings = settingsFor(model);
+      const region = model.scheduler.region ?? 'default-region';
+      return [
+        { name: `elbv2:load-balancer:${region}/${settings.loadBalancerName}` },
+        { name: `elbv2:target-group:${region}/${settings.targetGroupName}` },
+      ];
+    },
+
     async plan(model, { forOneshot }): Promise<Step[]> {
       // A oneshot task is not registered with the target group: it needs nothing from the load balancer.
       if (forOneshot) return [];

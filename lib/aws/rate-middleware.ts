@@ -1,0 +1,46 @@
+/**
+ * Puts an SDK client's requests on the run's rate budget (rate-budget.ts). The middleware sits inside the SDK's
+ * retry loop (right after its retry middleware, like the retry notice), so every attempt waits for its token and
+ * every throttled attempt slows the budget down.
+ */
+import type { RateBudget } from './rate-budget.js';
+import { retryReason } from './retry-notice.js';
+
+interface MiddlewareStack {
+  addRelativeTo(middleware: unknown, options: { relation: 'after'; toMiddleware: string; name: string }): void;
+}
+
+interface ClientLike {
+  middlewareStack?: MiddlewareStack;
+  readonly config?: { readonly region?: unknown };
+}
+
+/** The region the client signs for (the SDK resolves it lazily), or `''` when it cannot tell. */
+async function regionOf(client: ClientLike): Promise<string> {
+  try {
+    const region: unknown = client.config?.region;
+    const value: unknown = typeof region === 'function' ? await (region as () => unknown)() : region;
+    return typeof value === 'string' ? value : '';
+  } catch {
+    return '';
+  }
+}
+
+export function addRateBudget(client: ClientLike, service: string, budget: RateBudget): void {
+  if (!budget.enabled) return;
+  let region: Promise<string> | undefined;
+  const middleware =
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    async (args: unknown): Promise<unknown> => {
+      const operation = (context.commandName ?? 'request').replace(/Command$/, '');
+      const where = await (region ??= regionOf(client));
+      await budget.take(service, where, operation);
+      try {
+        return await next(args);
+      } catch (err) {
+        if (retryReason(err) === 'throttled') budget.throttled(service, where, operation);
+        throw err;
+      }
+    };
+  client.middlewareStack?.addRelativeTo(middleware, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'hakoRateBudget' });
+}
