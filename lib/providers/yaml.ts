@@ -1,7 +1,7 @@
 /**
  * `yaml` env provider: a YAML mapping flattened into names (`app.db.host`), as hako's yaml provider does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DefinitionError, ProviderError, formatIssue } from '../errors.js';
 import { parseYamlText } from '../definition/evaluate/yaml-loader.js';
 import { KeyValueProvider } from './key-value-provider.js';

@@ -4,7 +4,7 @@
  * load); this walk is what turns them into warnings, or errors under `--strict`.
  */
 import { distance } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DefinitionIssue } from '../../errors.js';
 import { isIgnored, isOpen } from './common.js';
 import { formatPath, joinPath } from './issues.js';

@@ -3,7 +3,7 @@
  * write to exists before ECS starts them (ECS does not create it, and a missing group fails the task start).
  * Runs for deploy and oneshot alike, as hako's deploy_starting and oneshot_starting hooks did.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppModel } from '../../definition/model.js';
 import { DefinitionError, PluginError, type DefinitionIssue } from '../../errors.js';
 import { info } from '../../io/io-host.js';

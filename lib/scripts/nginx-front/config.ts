@@ -4,7 +4,7 @@
  * not a front container that fails to start after the deploy.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `allow` accepts an address, an address/prefix, `all` or `unix:` (nginx ngx_http_access_module). */
 export function isNginxAllowValue(value: string): boolean {
