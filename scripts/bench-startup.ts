@@ -6,11 +6,11 @@
  * The machine is shared, so load moves every figure: runs are paired (node -e 0, then each hako command, N times)
  * and the ratio is taken per pair, whose median is the figure to compare (target: show-definition ≤ 2× node -e 0).
  * CPU (user+sys) comes from separate runs in which the child reports its own `process.resourceUsage()` at exit
- * (a few-line --import module, added to node -e 0 alike), so the wall-time runs carry no instrumentation.
+ * (scripts/report-usage.ts, imported by node -e 0 alike), so the wall-time runs carry no instrumentation.
  * Usage: node dist/scripts/bench-startup.js [pairs=30]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './moto.js';
@@ -39,12 +39,7 @@ function wall(args: readonly string[]): number {
 }
 
 // The child writes its CPU time (ms) and peak RSS (KiB) to $HAKO_BENCH_USAGE as it exits.
-const reporter = path.join(dir, 'usage.mjs');
-writeFileSync(
-  reporter,
-  "import { writeFileSync } from 'node:fs';\n" +
-    "process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.HAKO_BENCH_USAGE, `${(u.userCPUTime + u.systemCPUTime) / 1000} ${u.maxRSS}`); });\n",
-);
+const reporter = path.join(repoRoot, 'dist', 'scripts', 'report-usage.js');
 const usageFile = path.join(dir, 'usage.txt');
 function cpu(args: readonly string[]): { cpuMs: number; rssKiB: number } {
   const r = spawnSync(process.execPath, ['--import', reporter, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HAKO_BENCH_USAGE: usageFile } });
