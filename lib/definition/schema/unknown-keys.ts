@@ -71,7 +71,7 @@ function walk(schema: z.ZodType, value: unknown, path: (string | number)[], out:
       return;
     case 'union': {
       // Walk the branch the value satisfies; when none does, its type errors are reported already.
-      const match = (def['options'] as z.ZodType[]).find((o) => o.safeParse(value).success);
+      const match = (def['options'] as z.ZodType[]).find((o) => o.safeParse(value, { jitless: true }).success);
       if (match) walk(match, value, path, out);
       return;
     }
