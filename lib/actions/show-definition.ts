@@ -1,4 +1,3 @@
-import { stringify as toYaml } from 'yaml';
 import { lazyAwsFor, type AwsFor } from '../aws/lazy-clients.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { UsageError } from '../errors.js';
@@ -26,8 +25,9 @@ export function printableModel(model: AnyAppModel): Record<string, unknown> {
   return rest;
 }
 
-export function formatDocument(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'yaml' ? toYaml(value, { lineWidth: 0 }) : JSON.stringify(value, null, 2) + '\n';
+export async function formatDocument(value: unknown, format: 'json' | 'yaml'): Promise<string> {
+  // The YAML writer is loaded for --format yaml only.
+  return format === 'yaml' ? (await import('../render/yaml.js')).toYaml(value) : JSON.stringify(value, null, 2) + '\n';
 }
 
 /**
@@ -43,7 +43,7 @@ export async function showDefinition(given: ShowDefinitionOptions): Promise<void
     const format = options.format as 'json' | 'yaml';
     // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
     const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });
-    options.io.result(formatDocument(evaluated.evaluated.raw, format));
+    options.io.result(await formatDocument(evaluated.evaluated.raw, format));
     return;
   }
   const loaded = await loadApp({
@@ -59,5 +59,5 @@ export async function showDefinition(given: ShowDefinitionOptions): Promise<void
     options.io.result(dockerCommands(loaded.model).join('\n'));
     return;
   }
-  options.io.result(formatDocument(printableModel(loaded.model), options.format));
+  options.io.result(await formatDocument(printableModel(loaded.model), options.format));
 }
