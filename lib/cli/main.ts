@@ -3,7 +3,6 @@
  * place errors are caught and turned into exit codes.
  * Commands live in ./commands; each returns the process exit code.
  */
-import { HAKO_VERSION } from '../version.js';
 import { configureAws } from './aws.js';
 import { CliIoHost } from './cli-io-host.js';
 import { wantsColor } from './color.js';
@@ -24,11 +23,6 @@ export interface MainStreams {
 
 export async function main(argv: readonly string[], streams: MainStreams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   const { env } = streams;
-  // `hako --version` alone prints what yargs would (the version and a newline, exit 0) without loading it.
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    streams.stdout.write(`${HAKO_VERSION}\n`);
-    return 0;
-  }
   // Rendering settings are needed before yargs has parsed anything (usage errors must render too).
   const early = earlyOptions(argv, env);
   const colorStdout = wantsColor(early.color, env, streams.stdout);
@@ -53,7 +47,7 @@ export async function main(argv: readonly string[], streams: MainStreams = { std
       await run(quick.command, quick.args);
     } else {
       const { yargsCli } = await import('./yargs-cli.js');
-      await yargsCli({ argv, commands, columns: streams.stdout.columns, middleware, run }).parseAsync();
+      await (await yargsCli({ argv, commands, columns: streams.stdout.columns, middleware, run })).parseAsync();
     }
     return context.exitCode;
   } catch (error) {

@@ -2,7 +2,7 @@
  * The yargs parser of the CLI: every command line lib/cli/quick-argv.ts does not read itself (help, version,
  * completion, usage errors, anything unusual) is parsed, validated and reported here. Loaded only then.
  */
-import yargs, { type Argv, type Options } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors.js';
 import { HAKO_VERSION } from '../version.js';
 import type { CliCommand } from './commands/command.js';
@@ -21,8 +21,10 @@ export interface YargsCliOptions {
   readonly run: (command: CliCommand, args: Record<string, unknown>) => Promise<void>;
 }
 
-export function yargsCli(options: YargsCliOptions): Argv {
+export async function yargsCli(options: YargsCliOptions): Promise<Argv> {
   const { argv } = options;
+  // import(), not import: the CLI bundle keeps yargs in a file of its own, loaded only here (scripts/bundle.ts).
+  const { default: yargs } = await import('yargs');
   let parser: Argv = yargs([...argv])
     .scriptName('hako')
     .usage('hako <command> [options]\n\nDeploy applications to Amazon ECS from Jsonnet, YAML or JSON definitions.')

@@ -2,7 +2,6 @@
  * Jsonnet definitions through libjsonnet (@hanazuki/node-jsonnet), with hako's `provide.<type>` native functions.
  */
 import path from 'node:path';
-import { Jsonnet, JsonnetError } from '@hanazuki/node-jsonnet';
 import { DefinitionError, HakoError, ProviderError, UsageError } from '../../errors.js';
 import type { ProviderContext } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
@@ -28,6 +27,8 @@ export interface JsonnetEvaluationOptions extends EvaluationLimits {
 const RESERVED_EXT_VARS = ['appId'];
 
 export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promise<unknown> {
+  // The addon (libjsonnet, a native library) loads with the first evaluation, not with every command that could.
+  const { Jsonnet, JsonnetError } = await import('@hanazuki/node-jsonnet');
   const vm = new Jsonnet();
   for (const [kind, vars] of [['--ext-str', options.extStr], ['--ext-code', options.extCode]] as const) {
     for (const key of Object.keys(vars ?? {})) {

@@ -30,7 +30,7 @@ type Parsed = { ok: true; command: string; args: Record<string, unknown> } | { o
 async function viaYargs(argv: readonly string[]): Promise<Parsed> {
   let got: { command: string; args: Record<string, unknown> } | undefined;
   try {
-    await yargsCli({
+    const parser = await yargsCli({
       argv,
       commands: all,
       columns: 100,
@@ -38,7 +38,8 @@ async function viaYargs(argv: readonly string[]): Promise<Parsed> {
       run: async (command, args) => {
         got = { command: command.command, args };
       },
-    }).parseAsync();
+    });
+    await parser.parseAsync();
   } catch (error) {
     return { ok: false, error: String(error) };
   }
