@@ -78,7 +78,7 @@ export interface EvaluatedSource {
 
 /** evaluate only: the definition as the user's Jsonnet/YAML produced it (hako's `show-definition`). */
 export async function evaluateSource(
-  options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'>,
+  options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'> & { readonly onEvaluating?: () => void },
 ): Promise<EvaluatedSource> {
   const environment = await loadEnvironment(options.env ?? process.env, options.envFiles ?? []);
   const extraProviders = await loadProviderPlugins(options.plugins ?? [], process.cwd());
@@ -104,6 +104,7 @@ export async function evaluateSource(
     providers,
     context: providerContext,
     tfstate: stateLocation(options.tfstate, environment),
+    ...(options.onEvaluating === undefined ? {} : { onEvaluating: options.onEvaluating }),
   });
   rootPath = evaluated.rootPath;
   return { evaluated, providers, providerContext };
@@ -121,8 +122,8 @@ function stateLocation(flag: string | undefined, environment: Environment): stri
 
 /**
  * Validation's modules: the definition schema and the built-in scripts' config schemas, which zod builds as they
- * load (~15 ms), and the built-in schedulers' checks. Loaded while libjsonnet evaluates the definition on a thread
- * of its own, not before it starts.
+ * load (~15 ms), and the built-in schedulers' checks. Loaded once libjsonnet evaluates the definition on a thread
+ * of its own, not before: in the CLI bundle they are built on the main thread as soon as they are imported.
  */
 function validationModules() {
   return Promise.all([import('../definition/normalise.js'), import('../scripts/builtins.js'), import('../schedulers/builtins.js')]);
@@ -130,11 +131,17 @@ function validationModules() {
 
 export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   const { io } = options;
-  const loading = validationModules();
-  // Settled below, unless evaluation fails first: then nobody waits for it.
-  loading.catch(() => undefined);
-  const { evaluated, providers, providerContext } = await evaluateSource(options);
-  const [{ normaliseDefinition }, { builtinScriptSchemas, loadBuiltinScript }, { builtinSchedulerValidate, isBuiltinScheduler }] = await loading;
+  let loading: ReturnType<typeof validationModules> | undefined;
+  const load = (): ReturnType<typeof validationModules> => {
+    if (loading === undefined) {
+      loading = validationModules();
+      // Awaited below, unless evaluation fails first: then nobody waits for it.
+      loading.catch(() => undefined);
+    }
+    return loading;
+  };
+  const { evaluated, providers, providerContext } = await evaluateSource({ ...options, onEvaluating: load });
+  const [{ normaliseDefinition }, { builtinScriptSchemas, loadBuiltinScript }, { builtinSchedulerValidate, isBuiltinScheduler }] = await load();
   // Validation needs every built-in script's config schema, not its code (lib/scripts/builtins.ts).
   const thirdPartyScripts = await loadScriptPlugins(evaluated);
   const scriptSchemas = new Map<string, z.ZodType>([...builtinScriptSchemas(), ...[...thirdPartyScripts].map(([type, p]) => [type, p.configSchema] as const)]);

@@ -18,6 +18,11 @@ export type { ProviderMode } from './evaluate/jsonnet.js';
 export interface EvaluateOptions extends EvaluationLimits {
   /** Path as the user gave it. */
   file: string;
+  /**
+   * Called once libjsonnet evaluates on a thread of its own (Jsonnet and JSON files only): the caller may use the
+   * main thread meanwhile, as load-app does to build the validation schemas.
+   */
+  onEvaluating?: () => void;
   /** -J/--jpath, searched after the importing file's directory. */
   jpath?: readonly string[];
   /** --ext-str K=V */

@@ -22,6 +22,8 @@ export interface JsonnetEvaluationOptions extends EvaluationLimits {
   readonly context: ProviderContext;
   /** The Terraform state `std.native('tfstate')` reads: an absolute path or an s3:// URL (--tfstate, HAKO_TFSTATE). */
   readonly tfstate?: string;
+  /** Called once the evaluation runs on libuv's thread pool (lib/definition/evaluate.ts). */
+  readonly onEvaluating?: () => void;
 }
 
 const RESERVED_EXT_VARS = ['appId'];
@@ -107,7 +109,9 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
 
   let output: string;
   try {
-    output = await limits.run(vm.evaluateFile(options.file));
+    const evaluation = vm.evaluateFile(options.file);
+    options.onEvaluating?.();
+    output = await limits.run(evaluation);
   } catch (e) {
     if (!(e instanceof JsonnetError)) throw e;
     const parsed = parseJsonnetError(e.message);
