@@ -16,7 +16,7 @@ import type { ProviderPlugin } from './providers/provider.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { BUILTIN_SCHEDULER_TYPES } from './schedulers/builtin-schemas.js';
 import type { SchedulerPlugin } from './schedulers/scheduler.js';
-import { builtinScripts } from './scripts/registry.js';
+import { isBuiltinScript } from './scripts/builtin-types.js';
 import type { ScriptPlugin } from './scripts/script.js';
 
 export type PluginKind = 'script' | 'provider' | 'scheduler';
@@ -137,13 +137,14 @@ function scriptTypes(raw: unknown): string[] {
 }
 
 /**
- * Built-in script plugins plus every third-party one the definition names (`scripts[].type` that is a path or a
- * package). Types that are neither built in nor loadable are left for normalisation to report with their path.
+ * Every third-party script plugin the definition names (`scripts[].type` that is a path or a package; a built-in
+ * type wins over a package of that name). Types that are neither built in nor loadable are left for normalisation
+ * to report with their path. Built-in scripts are loaded by type (lib/scripts/builtins.ts).
  */
 export async function loadScriptPlugins(evaluated: EvaluatedDefinition): Promise<Map<string, ScriptPlugin>> {
-  const plugins = new Map<string, ScriptPlugin>(builtinScripts().map((p) => [p.type, p]));
+  const plugins = new Map<string, ScriptPlugin>();
   for (const type of new Set(scriptTypes(evaluated.raw))) {
-    if (plugins.has(type)) continue;
+    if (isBuiltinScript(type) || plugins.has(type)) continue;
     if (!isLoadableSpec(type, evaluated.rootPath, evaluated.file)) continue;
     const plugin = (await importPlugin(type, evaluated.rootPath, 'script', `scripts[].type in ${evaluated.file}`)) as unknown as ScriptPlugin;
     // The definition names the plugin by its spec; the plugin's own `type` is informational.

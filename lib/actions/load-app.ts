@@ -8,9 +8,7 @@ import { evaluateDefinition, type EvaluatedDefinition, type ProviderMode } from 
 import { loadEnvironment, type Environment } from '../definition/environment.js';
 import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
-import { normaliseDefinition } from '../definition/normalise.js';
 import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.js';
-import { builtinSchedulers } from '../schedulers/registry.js';
 import { warn, type IoHost } from '../io/io-host.js';
 import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins } from '../plugin-loader.js';
 import { builtinProviders } from '../providers/builtins.js';
@@ -65,7 +63,7 @@ export interface LoadedApp {
   /** ECS or a plugin's scheduler: narrow with `isEcsApp` (lib/schedulers/scheduler.ts). */
   readonly model: AnyAppModel;
   readonly warnings: readonly DefinitionIssue[];
-  /** Script plugins by type (built-ins and the third-party ones this definition names). */
+  /** The script plugins the model's scripts name (built-in or third-party), by type. */
   readonly scriptPlugins: ReadonlyMap<string, ScriptPlugin>;
   /** The scheduler plugin this definition names, by its `scheduler.type` (empty for ECS). */
   readonly schedulerPlugins: ReadonlyMap<string, SchedulerPlugin>;
@@ -81,7 +79,7 @@ export interface EvaluatedSource {
 
 /** evaluate only: the definition as the user's Jsonnet/YAML produced it (hako's `show-definition`). */
 export async function evaluateSource(
-  options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'>,
+  options: DefinitionSource & Pick<LoadOptions, 'io' | 'aws' | 'providerMode'> & { readonly onEvaluating?: () => void },
 ): Promise<EvaluatedSource> {
   const environment = await loadEnvironment(options.env ?? process.env, options.envFiles ?? []);
   const extraProviders = await loadProviderPlugins(options.plugins ?? [], process.cwd());
@@ -107,6 +105,7 @@ export async function evaluateSource(
     providers,
     context: providerContext,
     tfstate: stateLocation(options.tfstate, environment),
+    ...(options.onEvaluating === undefined ? {} : { onEvaluating: options.onEvaluating }),
   });
   rootPath = evaluated.rootPath;
   return { evaluated, providers, providerContext };
@@ -122,11 +121,31 @@ function stateLocation(flag: string | undefined, environment: Environment): stri
   return url === undefined || url === '' ? undefined : absoluteStateUrl(url, process.cwd());
 }
 
+/**
+ * Validation's modules: the definition schema and the built-in scripts' config schemas, which zod builds as they
+ * load (~15 ms), and the built-in schedulers' checks. Loaded once libjsonnet evaluates the definition on a thread
+ * of its own, not before: in the CLI bundle they are built on the main thread as soon as they are imported.
+ */
+function validationModules() {
+  return Promise.all([import('../definition/normalise.js'), import('../scripts/builtins.js'), import('../schedulers/builtins.js')]);
+}
+
 export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   const { io } = options;
-  const { evaluated, providers, providerContext } = await evaluateSource(options);
-  const scriptPlugins = await loadScriptPlugins(evaluated);
-  const scriptSchemas = new Map<string, z.ZodType>([...scriptPlugins].map(([type, p]) => [type, p.configSchema]));
+  let loading: ReturnType<typeof validationModules> | undefined;
+  const load = (): ReturnType<typeof validationModules> => {
+    if (loading === undefined) {
+      loading = validationModules();
+      // Awaited below, unless evaluation fails first: then nobody waits for it.
+      loading.catch(() => undefined);
+    }
+    return loading;
+  };
+  const { evaluated, providers, providerContext } = await evaluateSource({ ...options, onEvaluating: load });
+  const [{ normaliseDefinition }, { builtinScriptSchemas, loadBuiltinScript }, { builtinSchedulerValidate, isBuiltinScheduler }] = await load();
+  // Validation needs every built-in script's config schema, not its code (lib/scripts/builtins.ts).
+  const thirdPartyScripts = await loadScriptPlugins(evaluated);
+  const scriptSchemas = new Map<string, z.ZodType>([...builtinScriptSchemas(), ...[...thirdPartyScripts].map(([type, p]) => [type, p.configSchema] as const)]);
   const schedulerPlugins = await loadSchedulerPlugins(evaluated);
   // Built-in schedulers other than ECS are validated by their config schemas exactly as plugins are.
   const schedulerSchemas = new Map<string, z.ZodType>([...builtinSchedulerSchemas(), ...[...schedulerPlugins].map(([type, p]) => [type, p.configSchema] as const)]);
@@ -139,13 +158,22 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   });
   // What the platform would refuse only late (ECS: at RegisterTaskDefinition, after other steps ran): checked by the
   // scheduler's registration, before any AWS call and in every command (show-definition lints it too).
-  const registration = builtinSchedulers().find((p) => p.type === model.scheduler.type) ?? schedulerPlugins.get(model.scheduler.type);
-  const schedulerIssues = (registration?.validate?.(model) ?? []).filter((i) => i.severity === 'error');
+  const type = model.scheduler.type;
+  const validate = isBuiltinScheduler(type) ? builtinSchedulerValidate(type) : schedulerPlugins.get(type)?.validate;
+  const schedulerIssues = (validate?.(model) ?? []).filter((i) => i.severity === 'error');
   if (schedulerIssues.length > 0) {
     throw new DefinitionError(model.file, [...schedulerIssues, ...warnings], { hint: `Fix the definition; ${model.scheduler.type} would reject it.` });
   }
   // The file as the user named it (relative paths stay relative) rather than the resolved absolute path.
   for (const w of warnings) warn(io, 'definition.warning', `${options.file}: ${w.path ? `${w.path}: ` : ''}${w.message}`, w);
+
+  // The code of the built-in scripts this app uses (scheduler.elb_v2 is an `alb` entry by now).
+  const scriptPlugins = new Map(thirdPartyScripts);
+  for (const { type } of model.scripts) {
+    if (scriptPlugins.has(type)) continue;
+    const builtin = await loadBuiltinScript(type);
+    if (builtin !== undefined) scriptPlugins.set(type, builtin);
+  }
 
   await loadEnvProviderPlugins(model, providers, providerContext);
   const expanded = await expandEnv(model, options.envMode, providers, providerContext);

@@ -12,7 +12,6 @@ import { DefinitionError, HakoError, PluginError } from '../errors.js';
 import { warn, type IoHost } from '../io/io-host.js';
 import type { ApplyContext, StepApplier } from '../plan/executor.js';
 import type { Step } from '../plan/plan.js';
-import { builtinSchedulers } from '../schedulers/registry.js';
 import type { Scheduler, SchedulerContext, SchedulerPlugin } from '../schedulers/scheduler.js';
 import { applyContributions } from '../scripts/contribute.js';
 import type { Script, ScriptContext } from '../scripts/script.js';
@@ -60,7 +59,10 @@ export interface PrepareOptions extends Omit<LoadOptions, 'aws'> {
   readonly sleep?: Sleep;
 }
 
-function resolveScheduler(loaded: LoadedApp, type: string, file: string): { plugin: SchedulerPlugin; builtin: boolean } {
+async function resolveScheduler(loaded: LoadedApp, type: string, file: string): Promise<{ plugin: SchedulerPlugin; builtin: boolean }> {
+  // Imported once the definition is loaded: in the CLI bundle the built-in schedulers' modules (and the schemas
+  // they import) would otherwise be built before the Jsonnet evaluation starts rather than while it runs.
+  const { builtinSchedulers } = await import('../schedulers/registry.js');
   const builtin = builtinSchedulers().find((p) => p.type === type);
   if (builtin !== undefined) return { plugin: builtin, builtin: true };
   const plugin = loaded.schedulerPlugins.get(type);
@@ -81,7 +83,7 @@ export async function prepareApp(given: PrepareOptions): Promise<PreparedApp> {
   const loaded = await loadApp({ ...options, aws: options.awsFor(undefined) });
   const model = loaded.model;
   const type = model.scheduler.type;
-  const { plugin, builtin } = resolveScheduler(loaded, type, model.file);
+  const { plugin, builtin } = await resolveScheduler(loaded, type, model.file);
   const config = schedulerConfig(model);
   const live = options.awsFor(regionOf(config))();
   const aws = options.dryRun ? readOnlyAwsClients(live) : live;

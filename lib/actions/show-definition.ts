@@ -1,4 +1,3 @@
-import { stringify as toYaml } from 'yaml';
 import { lazyAwsFor, type AwsFor } from '../aws/lazy-clients.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { UsageError } from '../errors.js';
@@ -26,8 +25,9 @@ export function printableModel(model: AnyAppModel): Record<string, unknown> {
   return rest;
 }
 
-export function formatDocument(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'yaml' ? toYaml(value, { lineWidth: 0 }) : JSON.stringify(value, null, 2) + '\n';
+export async function formatDocument(value: unknown, format: 'json' | 'yaml'): Promise<string> {
+  // The YAML writer is loaded for --format yaml only.
+  return format === 'yaml' ? (await import('../render/yaml.js')).toYaml(value) : JSON.stringify(value, null, 2) + '\n';
 }
 
 /** What `show-definition` prints, as text and as the value it renders (for a document of many definitions). */
@@ -55,7 +55,7 @@ export async function definitionDocument(given: ShowDefinitionOptions): Promise<
     const format = options.format as 'json' | 'yaml';
     // hako's show-definition: the evaluated document as is, so a definition that does not validate can be inspected.
     const evaluated = await evaluateSource({ ...options.source, io: options.io, aws: options.aws, providerMode: options.expand ? 'expand' : 'placeholder' });
-    return { text: formatDocument(evaluated.evaluated.raw, format), value: evaluated.evaluated.raw };
+    return { text: await formatDocument(evaluated.evaluated.raw, format), value: evaluated.evaluated.raw };
   }
   const loaded = await loadApp({
     ...options.source,
@@ -71,5 +71,5 @@ export async function definitionDocument(given: ShowDefinitionOptions): Promise<
     return { text: lines.join('\n'), value: lines };
   }
   const model = printableModel(loaded.model);
-  return { text: formatDocument(model, options.format), value: model };
+  return { text: await formatDocument(model, options.format), value: model };
 }

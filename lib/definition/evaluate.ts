@@ -11,7 +11,6 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { decodeUtf8, replacementCharIssues } from './evaluate/encoding.js';
 import type { EvaluationLimits } from './evaluate/interruptible.js';
 import { evaluateJsonnet, type ProviderMode } from './evaluate/jsonnet.js';
-import { loadYamlFile } from './evaluate/yaml-loader.js';
 
 export type { ProviderMode } from './evaluate/jsonnet.js';
 
@@ -19,6 +18,11 @@ export type { ProviderMode } from './evaluate/jsonnet.js';
 export interface EvaluateOptions extends EvaluationLimits {
   /** Path as the user gave it. */
   file: string;
+  /**
+   * Called once libjsonnet evaluates on a thread of its own (Jsonnet and JSON files only): the caller may use the
+   * main thread meanwhile, as load-app does to build the validation schemas.
+   */
+  onEvaluating?: () => void;
   /** -J/--jpath, searched after the importing file's directory. */
   jpath?: readonly string[];
   /** --ext-str K=V */
@@ -93,11 +97,14 @@ export async function evaluateDefinition(options: EvaluateOptions): Promise<Eval
       if (replaced.length > 0) throw new DefinitionError(given, replaced);
       break;
     }
-    case 'yaml':
+    case 'yaml': {
+      // The YAML parser is loaded for YAML definitions only (a quarter megabyte that Jsonnet ones do not need).
+      const { loadYamlFile } = await import('./evaluate/yaml-loader.js');
       // Synchronous, and bounded by the loader's size and alias limits rather than by the timeout.
       raw = loadYamlFile(given);
       if (options.signal?.aborted) throw new AbortedError(`Interrupted while evaluating ${given}`);
       break;
+    }
   }
   return { file: absolute, appId, rootPath, format, raw };
 }

@@ -2,7 +2,7 @@
  * The JSON Schema of application definitions (`hako schema`), generated from the very zod schema that validates
  * them, so editors and hako never disagree. Unknown keys stay allowed: hako only warns about them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { builtinSchedulerDocumentation } from '../schedulers/builtin-schemas.js';
 import { definitionSchema } from './schema/definition.js';
 

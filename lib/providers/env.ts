@@ -3,7 +3,7 @@
  * `{type: 'env', prefix: 'APP_'}` answers `#{TOKEN}` with `$APP_TOKEN`. "The environment" is the run's
  * `ProviderContext.env`: the real environment plus `--envfile` files, not `process.env` read directly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EnvProvider, ProviderPlugin } from './provider.js';
 
 export const envProviderConfig = z.strictObject({

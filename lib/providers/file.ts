@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError } from '../errors.js';
 import { KeyValueProvider } from './key-value-provider.js';
 import type { ProviderContext, ProviderPlugin } from './provider.js';

@@ -9,7 +9,7 @@
  * key-only read of a secret's JSON), so `askKeys` reads it and keeps it for a later `ask`. Values never reach
  * errors or logs: JSON parse errors are not passed on as causes because V8 quotes the input in them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsApiError, ProviderError } from '../errors.js';
 import { parseArn } from '../aws/arn.js';
 import { isAwsError } from '../aws/aws-error.js';

@@ -6,7 +6,7 @@
  * SSM has no key-only read: GetParameters is the only batch lookup, so `askKeys` uses it too. It asks without
  * decryption (so a dry run needs no kms:Decrypt) and throws the values away. Values never reach errors or logs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsApiError, ProviderError } from '../errors.js';
 import { chunk, parseArn, SSM_GET_PARAMETERS_MAX } from '../aws/arn.js';
 import type { EnvProvider, ProviderContext, ProviderPlugin } from './provider.js';

@@ -1,9 +1,8 @@
 /**
  * `yaml` env provider: a YAML mapping flattened into names (`app.db.host`), as hako's yaml provider does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DefinitionError, ProviderError, formatIssue } from '../errors.js';
-import { parseYamlText } from '../definition/evaluate/yaml-loader.js';
 import { KeyValueProvider } from './key-value-provider.js';
 import type { ProviderPlugin } from './provider.js';
 import { readProviderFile, resolveProviderPath } from './file.js';
@@ -52,7 +51,8 @@ class YamlProvider extends KeyValueProvider {
   }
 
   protected read(): Promise<Map<string, string>> {
-    return readProviderFile('yaml', this.file).then((text) => {
+    // The YAML parser loads with the first yaml provider read, not with every definition (start-up).
+    return Promise.all([readProviderFile('yaml', this.file), import('../definition/evaluate/yaml-loader.js')]).then(([text, { parseYamlText }]) => {
       let root: unknown;
       try {
         root = parseYamlText(text, this.file);

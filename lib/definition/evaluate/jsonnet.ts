@@ -2,7 +2,6 @@
  * Jsonnet definitions through libjsonnet (@hanazuki/node-jsonnet), with hako's `provide.<type>` native functions.
  */
 import path from 'node:path';
-import { Jsonnet, JsonnetError } from '@hanazuki/node-jsonnet';
 import { DefinitionError, HakoError, ProviderError, UsageError } from '../../errors.js';
 import type { ProviderContext } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
@@ -23,11 +22,15 @@ export interface JsonnetEvaluationOptions extends EvaluationLimits {
   readonly context: ProviderContext;
   /** The Terraform state `std.native('tfstate')` reads: an absolute path or an s3:// URL (--tfstate, HAKO_TFSTATE). */
   readonly tfstate?: string;
+  /** Called once the evaluation runs on libuv's thread pool (lib/definition/evaluate.ts). */
+  readonly onEvaluating?: () => void;
 }
 
 const RESERVED_EXT_VARS = ['appId'];
 
 export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promise<unknown> {
+  // The addon (libjsonnet, a native library) loads with the first evaluation, not with every command that could.
+  const { Jsonnet, JsonnetError } = await import('@hanazuki/node-jsonnet');
   const vm = new Jsonnet();
   for (const [kind, vars] of [['--ext-str', options.extStr], ['--ext-code', options.extCode]] as const) {
     for (const key of Object.keys(vars ?? {})) {
@@ -106,7 +109,9 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
 
   let output: string;
   try {
-    output = await limits.run(vm.evaluateFile(options.file));
+    const evaluation = vm.evaluateFile(options.file);
+    options.onEvaluating?.();
+    output = await limits.run(evaluation);
   } catch (e) {
     if (!(e instanceof JsonnetError)) throw e;
     const parsed = parseJsonnetError(e.message);

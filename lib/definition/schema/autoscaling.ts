@@ -1,5 +1,5 @@
 /** `scheduler.autoscaling` (reference §3.5) and `scheduler.service_discovery` (§3.6). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nonNegativeInt, opt, portNumber } from './common.js';
 
 export const autoscalingPolicySchema = z.looseObject({

@@ -3,7 +3,7 @@
  * checks of what ECS or CodeDeploy would reject only late (after other steps ran) or not at all (a deploy that
  * can never shift traffic).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DefinitionIssue } from '../../errors.js';
 import { opt } from './common.js';
 import { error, warning } from './issues.js';

@@ -2,7 +2,7 @@
  * Building blocks shared by the definition schema. Every optional field accepts `null` as "absent": Jsonnet
  * users write `role: if prod then 'x' else null`, and hako passed nil to AWS, which means "omit".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Optional and nullable; normalisation treats `null` exactly like an absent key. */
 export function opt<T extends z.ZodType>(schema: T) {

@@ -1,5 +1,5 @@
 /** Container fields (reference §3.8), shared by `app` and every sidecar, plus `env` with its `$providers`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ignored, markOpen, nonNegativeInt, opt, portNumber, positiveInt, stringList, stringMap } from './common.js';
 
 /** A `$providers` entry: `type` names the provider; the other keys are the provider's own options. */

@@ -1,5 +1,5 @@
 /** The whole application definition (reference §3.1): the one schema that validates and generates JSON Schema. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { appContainerSchema, sidecarContainerSchema } from './container.js';
 import { markOpen } from './common.js';
 import { ecsSchedulerSchema, schedulerHeadSchema } from './scheduler-ecs.js';

@@ -1,5 +1,5 @@
 /** `scheduler.elb` (classic, reference §3.3) and `scheduler.elb_v2` (ALB/NLB, §3.4). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { opt, portNumber, stringList, stringMap, tagMap } from './common.js';
 
 export const classicElbSchema = z

@@ -1,5 +1,5 @@
 /** `scheduler` with `type: ecs` (reference §3.2). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { autoscalingSchema, serviceDiscoverySchema } from './autoscaling.js';
 import { codeDeploySchema, deploymentControllerSchema } from './codedeploy.js';
 import { nonNegativeInt, opt, positiveInt, stringList, tagMap } from './common.js';

@@ -1,5 +1,5 @@
 /** `scripts[]` entries (reference §3.9): only `type` is ours; the other keys are validated by the plugin. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { markOpen } from './common.js';
 
 export const scriptEntrySchema = markOpen(

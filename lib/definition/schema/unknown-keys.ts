@@ -4,7 +4,7 @@
  * load); this walk is what turns them into warnings, or errors under `--strict`.
  */
 import { distance } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DefinitionIssue } from '../../errors.js';
 import { isIgnored, isOpen } from './common.js';
 import { formatPath, joinPath } from './issues.js';
@@ -71,7 +71,7 @@ function walk(schema: z.ZodType, value: unknown, path: (string | number)[], out:
       return;
     case 'union': {
       // Walk the branch the value satisfies; when none does, its type errors are reported already.
-      const match = (def['options'] as z.ZodType[]).find((o) => o.safeParse(value).success);
+      const match = (def['options'] as z.ZodType[]).find((o) => o.safeParse(value, { jitless: true }).success);
       if (match) walk(match, value, path, out);
       return;
     }

@@ -1,5 +1,5 @@
 /** `volumes` (reference §3.7): name → host path, Docker volume or EFS volume. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { opt, portNumber, stringMap } from './common.js';
 
 export const dockerVolumeConfigurationSchema = z.looseObject({

@@ -11,7 +11,7 @@
  * maps as compact JSON, as fujiwara/tfstate-lookup (ecspresso's tfstate) gives them, so Jsonnet can take a whole
  * list with `std.parseJson(std.native('tfstate')('output.subnet_ids'))` instead of indexing a count it must know.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EnvProvider, ProviderContext, ProviderPlugin } from '../provider.js';
 import { AddressSyntaxError, parseAddress, type TerraformAddress } from './address.js';
 import { describeLocation, parseStateUrl, readStateText, type StateLocation } from './location.js';

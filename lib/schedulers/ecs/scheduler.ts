@@ -34,17 +34,9 @@ import {
   planClassicElbForRemove,
   reconcileClassicElbStep,
 } from './classic-elb/index.js';
-import {
-  applyCodeDeployStep,
-  checkDeploymentController,
-  CODEDEPLOY_STEP_OWNER,
-  isCodeDeployApp,
-  planCodeDeployDeploy,
-  planCodeDeployRollbackFor,
-  reconcileCodeDeployStep,
-  waitCodeDeploy,
-  type CodeDeployPartContext,
-} from './codedeploy/index.js';
+import { checkDeploymentController, isCodeDeployApp } from './codedeploy/controller.js';
+import type { CodeDeployPartContext } from './codedeploy/index.js';
+import { CODEDEPLOY_STEP_OWNER } from './codedeploy/steps.js';
 import { checkBindings } from './load-balancers.js';
 import { describeLatestTaskDefinition, observeEcs } from './observe.js';
 import { runOneshot } from './oneshot.js';
@@ -61,6 +53,12 @@ import { followTaskLogs, fromModel, reportTaskLogTails } from './logs/task-logs.
 import { verifyEcs } from './verify/index.js';
 import { deleteServiceStepId, planRemove, planStop } from './stop-remove.js';
 import { waitForDeployment } from './wait.js';
+
+/**
+ * The CodeDeploy part, loaded for CODE_DEPLOY apps only: it brings AppSpecs and with them the YAML library, ~6 ms of
+ * module evaluation that a rolling deploy does not need.
+ */
+const codeDeployPart = () => import('./codedeploy/index.js');
 
 /** The model of an app whose `scheduler.type` is `ecs` (normalisation gives ECS apps this shape). */
 function ecsModel(model: AnyAppModel): AppModel {
@@ -126,7 +124,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const observed = await observeEcs(await ecsApi(), model, model.id);
       checkDeploymentController(model, observed.service);
       // A CODE_DEPLOY service that exists is deployed through CodeDeploy (./codedeploy/); its first deploy is ours.
-      const codeDeploy = isCodeDeployApp(model) ? await planCodeDeployDeploy(codeDeployContext, model, observed, { force: options.force }) : undefined;
+      const codeDeploy = isCodeDeployApp(model) ? await (await codeDeployPart()).planCodeDeployDeploy(codeDeployContext, model, observed, { force: options.force }) : undefined;
       const sd = await planSd(model);
       // Before the service, which is created bound to it; it also fixes the host port the task definition maps.
       const elb = await planClassicElbForDeploy(model, aws(), observed);
@@ -149,7 +147,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     },
 
     async apply(step: Step, ctx: ApplyContext): Promise<StepOutcome | void> {
-      if (step.owner === CODEDEPLOY_STEP_OWNER) return applyCodeDeployStep(step, await codeDeployApplyContext(ctx));
+      if (step.owner === CODEDEPLOY_STEP_OWNER) return (await codeDeployPart()).applyCodeDeployStep(step, await codeDeployApplyContext(ctx));
       if (step.owner === SD_STEP_OWNER) {
         return applySdStep(
           step,
@@ -169,7 +167,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       if (step.owner === SD_STEP_OWNER) return reconcileSdStep(step, await ctx.aws().serviceDiscovery());
       if (step.owner === AUTOSCALING_STEP_OWNER) return undefined;
       if (step.owner === CLASSIC_ELB_STEP_OWNER) return reconcileClassicElbStep(step, await ctx.aws().elb());
-      if (step.owner === CODEDEPLOY_STEP_OWNER) return reconcileCodeDeployStep(step, await codeDeployApplyContext(ctx));
+      if (step.owner === CODEDEPLOY_STEP_OWNER) return (await codeDeployPart()).reconcileCodeDeployStep(step, await codeDeployApplyContext(ctx));
       return reconcileEcsStep(step, await applyContext(ctx));
     },
 
@@ -177,7 +175,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
 
     async wait(anyModel: AnyAppModel, journal: readonly JournalEntry[], options: WaitOptions): Promise<RolloutOutcome> {
       const model = ecsModel(anyModel);
-      if (isCodeDeployApp(model)) return waitCodeDeploy(codeDeployContext, model, journal, options);
+      if (isCodeDeployApp(model)) return (await codeDeployPart()).waitCodeDeploy(codeDeployContext, model, journal, options);
       const rollout = rolloutOf(journal);
       const service = rollout.service;
       if (service === undefined) return { status: 'none' };
@@ -219,7 +217,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
         });
       }
       checkDeploymentController(model, observed.service);
-      if (isCodeDeployApp(model)) return planCodeDeployRollbackFor(codeDeployContext, model, { ...observed, service: observed.service }, options);
+      if (isCodeDeployApp(model)) return (await codeDeployPart()).planCodeDeployRollbackFor(codeDeployContext, model, { ...observed, service: observed.service }, options);
       const plan = planRollback(observed, options.to === undefined ? {} : { to: options.to });
       const target = (plan.steps[0]?.payload as { taskDefinition?: string } | undefined)?.taskDefinition ?? '';
       return { steps: plan.steps, current: observed.service.taskDefinition ?? '', target };

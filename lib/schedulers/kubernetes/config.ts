@@ -6,7 +6,7 @@
  * This module is zod only: normalisation imports it (through ../builtin-schemas.ts) for every definition, so it
  * must stay free of the scheduler's code and of the Kubernetes client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ecsSchedulerSchema } from '../../definition/schema/scheduler-ecs.js';
 
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();

@@ -3,7 +3,7 @@
  * every default filled in. Keys keep hako's elb_v2 names; `rules` is ours (routing on a shared listener).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const AWS_NAME_MAX = 32;
 const awsName = z

@@ -3,29 +3,17 @@
  * write to exists before ECS starts them (ECS does not create it, and a missing group fails the task start).
  * Runs for deploy and oneshot alike, as hako's deploy_starting and oneshot_starting hooks did.
  */
-import { z } from 'zod';
 import type { AppModel } from '../../definition/model.js';
 import { DefinitionError, PluginError, type DefinitionIssue } from '../../errors.js';
 import { info } from '../../io/io-host.js';
 import type { Step } from '../../plan/plan.js';
 import type { ApplyContext, Script, ScriptContext, ScriptPlugin, StepOutcome } from '../script.js';
 import { logGroupKey, type ScriptVerification } from '../../verify/checks.js';
+import { logGroupConfigSchema, type LogGroupConfig } from './config.js';
 
 export const LOG_GROUP_TYPE = 'create_aws_cloud_watch_logs_log_group';
 
-/** The values PutRetentionPolicy accepts (CloudWatch Logs API reference). */
-export const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-export const logGroupConfigSchema = z
-  .object({
-    /** Retention applied to groups this script creates, and enforced on existing ones. Absent: never expire / leave as is. */
-    retention_in_days: z.literal(RETENTION_DAYS, { error: `must be one of ${RETENTION_DAYS.join(', ')}` }).optional(),
-  })
-  .strict();
-
-export type LogGroupConfig = z.infer<typeof logGroupConfigSchema>;
+export { logGroupConfigSchema, RETENTION_DAYS, type LogGroupConfig } from './config.js';
 
 /** One log group the task writes to. */
 export interface LogGroupTarget {

@@ -11,7 +11,7 @@
  * A/AAAA records without `value` are aliases to the app's load balancer (the `alb` script's), CNAME records
  * without `value` point to its DNS name; any record with `value` is an ordinary record set.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Record types Route 53 accepts in ChangeResourceRecordSets (SOA is the zone's own and never managed). */
 export const RECORD_TYPES = [
