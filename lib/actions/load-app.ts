@@ -15,7 +15,6 @@ import { builtinProviders } from '../providers/builtins.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { absoluteStateUrl } from '../providers/tfstate/location.js';
-import { builtinSchedulerSchemas } from '../schedulers/builtin-schemas.js';
 import type { SchedulerPlugin } from '../schedulers/scheduler.js';
 import type { ScriptPlugin } from '../scripts/script.js';
 
@@ -142,7 +141,7 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
     return loading;
   };
   const { evaluated, providers, providerContext } = await evaluateSource({ ...options, onEvaluating: load });
-  const [{ normaliseDefinition }, { builtinScriptSchemas, loadBuiltinScript }, { builtinSchedulerValidate, isBuiltinScheduler }] = await load();
+  const [{ normaliseDefinition }, { builtinScriptSchemas, loadBuiltinScript }, { builtinSchedulerSchemas, builtinSchedulerValidate, isBuiltinScheduler }] = await load();
   // Validation needs every built-in script's config schema, not its code (lib/scripts/builtins.ts).
   const thirdPartyScripts = await loadScriptPlugins(evaluated);
   const scriptSchemas = new Map<string, z.ZodType>([...builtinScriptSchemas(), ...[...thirdPartyScripts].map(([type, p]) => [type, p.configSchema] as const)]);

@@ -3,7 +3,7 @@
  * them, so editors and hako never disagree. Unknown keys stay allowed: hako only warns about them.
  */
 import * as z from 'zod';
-import { builtinSchedulerDocumentation } from '../schedulers/builtin-schemas.js';
+import { builtinSchedulerDocumentation } from '../schedulers/builtins.js';
 import { definitionSchema } from './schema/definition.js';
 
 /**

@@ -1,12 +1,28 @@
 /**
- * The built-in schedulers as every command needs them before it runs — each type's up-front checks, its
- * registration's `validate` — without their code: the ECS scheduler itself (plan, apply, wait, status, and through
- * them most of lib/schedulers/ecs) is loaded by the commands that use it (lib/schedulers/registry.ts), not by
- * `show-definition`. A unit test checks that the registrations use these very functions.
+ * The built-in schedulers as every command needs them before it runs — their names, the config schemas of those
+ * validated like plugins, each type's up-front checks (its registration's `validate`) — without their code: a
+ * scheduler itself (plan, apply, wait, status, and through them most of its folder) is loaded by the commands that
+ * use it (lib/schedulers/registry.ts), not by `show-definition`. A unit test checks that the registrations use these
+ * very schemas and functions.
  */
+import type { z } from 'zod';
 import { isEcsApp, type AnyAppModel } from '../definition/model.js';
 import type { DefinitionIssue } from '../errors.js';
 import { validateEcsModel } from './ecs/validate.js';
+import { kubernetesSchedulerJsonShape, kubernetesSchedulerSchema } from './kubernetes/config.js';
+
+/** `scheduler.type` values that name a built-in scheduler, never a module or package to import. */
+export const BUILTIN_SCHEDULER_TYPES: readonly string[] = ['ecs', 'kubernetes'];
+
+/** Config schemas of the built-in schedulers other than ECS (which the definition schema itself validates), by type. */
+export function builtinSchedulerSchemas(): ReadonlyMap<string, z.ZodType> {
+  return new Map<string, z.ZodType>([['kubernetes', kubernetesSchedulerSchema]]);
+}
+
+/** What the JSON Schema (`hako schema`) shows for each of them: the keys users set. */
+export function builtinSchedulerDocumentation(): ReadonlyMap<string, z.ZodType> {
+  return new Map<string, z.ZodType>([['kubernetes', kubernetesSchedulerJsonShape]]);
+}
 
 /** The ECS registration's `validate`: app id, container and env names, the 64 KiB task definition. */
 export function validateEcsRegistration(model: AnyAppModel): DefinitionIssue[] {
@@ -15,6 +31,8 @@ export function validateEcsRegistration(model: AnyAppModel): DefinitionIssue[] {
 
 const BUILTIN_CHECKS: ReadonlyMap<string, { readonly validate?: (model: AnyAppModel) => DefinitionIssue[] }> = new Map([
   ['ecs', { validate: validateEcsRegistration }],
+  // Its checks need the live configuration (kubeconfig, contributions): they are its instance's `validate`.
+  ['kubernetes', {}],
 ]);
 
 /** Whether `type` names a built-in scheduler (`scheduler.type`). */

@@ -3,7 +3,7 @@
  * that have no place in the shared app model (replicas, the Service, the rollout deadline, pod metadata).
  * Validated like every other part of a definition: issues carry `scheduler.<key>` paths, unknown keys warn.
  *
- * This module is zod only: normalisation imports it (through ../builtin-schemas.ts) for every definition, so it
+ * This module is zod only: normalisation imports it (through ../builtins.ts) for every definition, so it
  * must stay free of the scheduler's code and of the Kubernetes client.
  */
 import * as z from 'zod';

@@ -122,6 +122,9 @@ describe('quickParse (plain command lines without yargs)', () => {
       ['schema'],
       ['many', 'a.jsonnet', 'b.jsonnet', '-p', '2'],
       ['many', 'a.jsonnet'],
+      // Since commands take several definitions (fleets), these are ordinary command lines too.
+      ['deploy', 'a.jsonnet', 'b.jsonnet'],
+      ['diff', '--parallel', '2', 'apps/', 'c.yml'],
     ];
     for (const argv of lines) expect(await expectSameAsYargs(argv), `declined ${JSON.stringify(argv)}`).to.equal(true);
   });
@@ -136,7 +139,6 @@ describe('quickParse (plain command lines without yargs)', () => {
       ['deploy', '-h'],
       ['completion'],
       ['deploy'],
-      ['deploy', 'a.jsonnet', 'b.jsonnet'],
       ['deploy', '--dryrun', 'app.jsonnet'],
       ['deploy', '--dryRun', 'app.jsonnet'],
       ['deploy', '-nf', 'app.jsonnet'],

@@ -1,7 +1,7 @@
 /** What the kubernetes scheduler refuses up front: its config (through normalisation) and the model (validate). */
 import { expect } from 'chai';
 import { formatIssue } from '../../../../lib/errors.js';
-import { builtinSchedulerSchemas } from '../../../../lib/schedulers/builtin-schemas.js';
+import { builtinSchedulerSchemas } from '../../../../lib/schedulers/builtins.js';
 import { kubernetesConfigOf } from '../../../../lib/schedulers/kubernetes/config.js';
 import { validateKubernetesModel } from '../../../../lib/schedulers/kubernetes/validate.js';
 import { issuesOf, minimal } from '../../definition/schema-helpers.js';
