@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { DescribeServicesCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
@@ -66,7 +66,13 @@ describe('integration: fifty apps in one run under throttling (fault-injecting p
     const started = Date.now();
     const r = await runHako(['deploy', '--output', 'json', dir], { env: { ...proxy.env(), AWS_PROFILE: undefined, ...account.env }, cwd: repoRoot });
     const wallMs = Date.now() - started;
-    expect(r.code, `${why}\n${r.stderr.slice(-3000)}`).to.equal(0);
+    // On failure, what went wrong: the error lines and the apps that did not end deployed (the log is long).
+    const problems = r.stderr
+      .split('\n')
+      .filter((l) => /"level":"error"|"code":"fleet\.app\.finished"/.test(l) && !/"result":"deployed"/.test(l))
+      .join('\n');
+    if (r.code !== 0) writeFileSync(path.join(dir, 'stderr.log'), r.stderr);
+    expect(r.code, `${why}\n${problems}\n${r.stderr.slice(-1500)}\n(whole log: ${path.join(dir, 'stderr.log')})`).to.equal(0);
     const doc = JSON.parse(r.stdout) as { apps: { app: string; result: string; revision: string }[] };
     expect(doc.apps.map((a) => [a.app, a.result, a.revision]), why).to.deep.equal(fleetAppIds(APPS).map((id) => [id, 'deployed', `${id}:1`]));
 
