@@ -14,7 +14,7 @@ import type { PluginRegistration } from './plugin.js';
 import { letPluginsResolveHako } from './plugin-resolution.js';
 import type { ProviderPlugin } from './providers/provider.js';
 import type { ProviderRegistry } from './providers/registry.js';
-import { BUILTIN_SCHEDULER_TYPES } from './schedulers/builtins.js';
+import { BUILTIN_SCHEDULER_TYPES } from './schedulers/builtin-types.js';
 import type { SchedulerPlugin } from './schedulers/scheduler.js';
 import { isBuiltinScript } from './scripts/builtin-types.js';
 import type { ScriptPlugin } from './scripts/script.js';

@@ -11,8 +11,7 @@ import type { DefinitionIssue } from '../errors.js';
 import { validateEcsModel } from './ecs/validate.js';
 import { kubernetesSchedulerJsonShape, kubernetesSchedulerSchema } from './kubernetes/config.js';
 
-/** `scheduler.type` values that name a built-in scheduler, never a module or package to import. */
-export const BUILTIN_SCHEDULER_TYPES: readonly string[] = ['ecs', 'kubernetes'];
+export { BUILTIN_SCHEDULER_TYPES } from './builtin-types.js';
 
 /** Config schemas of the built-in schedulers other than ECS (which the definition schema itself validates), by type. */
 export function builtinSchedulerSchemas(): ReadonlyMap<string, z.ZodType> {
