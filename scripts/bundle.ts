@@ -12,7 +12,8 @@
  *   also scanned for its exports: a quarter of a no-op deploy's CPU. A static `import` of an island, or of the
  *   native Jsonnet addon or the Kubernetes client (left in node_modules), would load it with every command: the
  *   build fails on one.
- * - main.js: lib/cli/entry.ts, which answers `--version` before cli.js is loaded.
+ * - main.js: lib/cli/entry.ts, which answers `--version` before cli.js is loaded, and starts a one-definition command's
+ *   Jsonnet evaluation while cli.js loads (lib/definition/evaluate/head-start.ts).
  *
  * Minified (names kept: lib/errors.ts recognises error classes by name) with source maps (`--debug`).
  * dist/bundle-manifest.json records the packages in each file (bench-startup checks that show-definition loads no
@@ -84,6 +85,9 @@ if (eager.length > 0) throw new Error(`import() these, so that they load only wh
 const entry = await build({
   ...common,
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'entry.js') },
+  // The head start (lib/definition/evaluate/head-start.ts) loads the Jsonnet addon from here: the same module as
+  // cli.js's, so that both see one JsonnetError class.
+  external: EXTERNAL,
   plugins: [
     {
       name: 'cli',

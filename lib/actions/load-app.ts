@@ -9,7 +9,7 @@ import { loadEnvironment, type Environment } from '../definition/environment.js'
 import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.js';
-import { warn, type IoHost } from '../io/io-host.js';
+import { debug, warn, type IoHost } from '../io/io-host.js';
 import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins } from '../plugin-loader.js';
 import { builtinProviders } from '../providers/builtins.js';
 import type { ProviderContext } from '../providers/provider.js';
@@ -105,6 +105,8 @@ export async function evaluateSource(
     context: providerContext,
     tfstate: stateLocation(options.tfstate, environment),
     ...(options.onEvaluating === undefined ? {} : { onEvaluating: options.onEvaluating }),
+    onHeadStart: (adopted) =>
+      debug(options.io, 'definition.head-start', adopted ? 'Evaluation: adopted the head start bin/hako gave it' : 'Evaluation: started afresh', { adopted }),
   });
   rootPath = evaluated.rootPath;
   return { evaluated, providers, providerContext };

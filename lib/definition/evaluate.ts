@@ -23,6 +23,8 @@ export interface EvaluateOptions extends EvaluationLimits {
    * main thread meanwhile, as load-app does to build the validation schemas.
    */
   onEvaluating?: () => void;
+  /** Told whether the CLI's head start of this evaluation was adopted (evaluate/head-start.ts). */
+  onHeadStart?: (adopted: boolean) => void;
   /** -J/--jpath, searched after the importing file's directory. */
   jpath?: readonly string[];
   /** --ext-str K=V */

@@ -96,6 +96,20 @@ describe('CLI', () => {
     expect(expanded.stdout).to.include('eagletmt-san, hello');
   });
 
+  it('adopts the evaluation bin/hako started early, with the same output as one started afresh', async () => {
+    // lib/definition/evaluate/head-start.ts: with placeholders the head start answers provide.file itself; with
+    // --expand the call waits for the real provider. -J rules the head start out: that run is the fresh baseline.
+    const file = path.join(definitionsDir, 'hello.jsonnet');
+    for (const extra of [[], ['--expand']]) {
+      const early = await runHako(['show-definition', '-v', ...extra, file], { env: NO_AWS });
+      const fresh = await runHako(['show-definition', '-v', '-J', definitionsDir, ...extra, file], { env: NO_AWS });
+      expect(early.stderr, extra.join(' ')).to.include('Evaluation: adopted the head start');
+      expect(fresh.stderr, extra.join(' ')).to.include('Evaluation: started afresh');
+      expect([early.code, fresh.code]).to.deep.equal([0, 0]);
+      expect(early.stdout, extra.join(' ')).to.equal(fresh.stdout);
+    }
+  });
+
   it('show-definition --raw prints the evaluated document and --format yaml prints YAML', async () => {
     const file = path.join(definitionsDir, 'hello.jsonnet');
     const raw = await runHako(['show-definition', '--raw', file], { env: NO_AWS });

@@ -69,6 +69,18 @@ describe('CLI: evaluation limits', function () {
     expect(r.output().stderr).to.include('SIGKILL');
   });
 
+  it('a command line refused before evaluating still ends when the head start of its endless definition cannot', async () => {
+    // bin/hako started evaluating the definition before the CLI knew the flag is wrong (head-start.ts); the usage
+    // error is printed, and the evaluation that nobody adopted, still computing, must not keep the process alive:
+    // libjsonnet cannot be stopped, so the process ends by SIGKILL (137) rather than with the usage error's 2.
+    const started = Date.now();
+    const r = start(['show-definition', '--no-such-flag', LOOP]);
+    const end = await r.closed;
+    expect(end.at - started).to.be.below(10_000);
+    expect(r.output().stderr).to.include('Unknown argument: no-such-flag');
+    expect(shellStatus(end)).to.equal(137);
+  });
+
   it('Ctrl-C while a provider call hangs ends deploy normally with exit code 130', async () => {
     const run = start(['deploy', '--plugin', HANGING_PLUGIN, HANGING]);
     await run.printed('hanging provider: asked');
@@ -95,7 +107,8 @@ describe('CLI: evaluation limits', function () {
   });
 
   it('--eval-timeout must be a positive number of seconds', async () => {
-    const r = await runHako(['show-definition', '--eval-timeout', '0', LOOP], { env: NO_AWS });
+    // A definition that ends: with the endless one, the usage error ends the process by SIGKILL (the case above).
+    const r = await runHako(['show-definition', '--eval-timeout', '0', fixture('eval', 'ecs.jsonnet')], { env: NO_AWS });
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include('--eval-timeout must be a positive number of seconds');
   });

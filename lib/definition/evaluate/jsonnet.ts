@@ -6,7 +6,9 @@ import { DefinitionError, HakoError, ProviderError, UsageError } from '../../err
 import type { ProviderContext } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { interruption, untilStopped, type EvaluationLimits } from './interruptible.js';
+import { adoptHeadStart, nativeSignatures, type EvaluationSetup, type NativeImplementation } from './head-start.js';
 import { jsonnetIssue, parseJsonnetError } from './jsonnet-errors.js';
+import type { Jsonnet } from '@hanazuki/node-jsonnet';
 
 export type ProviderMode = 'expand' | 'check' | 'placeholder';
 
@@ -24,14 +26,13 @@ export interface JsonnetEvaluationOptions extends EvaluationLimits {
   readonly tfstate?: string;
   /** Called once the evaluation runs on libuv's thread pool (lib/definition/evaluate.ts). */
   readonly onEvaluating?: () => void;
+  /** Told whether bin/hako's head start was adopted (head-start.ts), for --verbose. */
+  readonly onHeadStart?: (adopted: boolean) => void;
 }
 
 const RESERVED_EXT_VARS = ['appId'];
 
 export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promise<unknown> {
-  // The addon (libjsonnet, a native library) loads with the first evaluation, not with every command that could.
-  const { Jsonnet, JsonnetError } = await import('@hanazuki/node-jsonnet');
-  const vm = new Jsonnet();
   for (const [kind, vars] of [['--ext-str', options.extStr], ['--ext-code', options.extCode]] as const) {
     for (const key of Object.keys(vars ?? {})) {
       if (RESERVED_EXT_VARS.includes(key)) {
@@ -41,75 +42,76 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
       }
     }
   }
-  vm.extString('appId', options.appId);
-  for (const [k, v] of Object.entries(options.extStr ?? {})) vm.extString(k, v);
-  for (const [k, v] of Object.entries(options.extCode ?? {})) vm.extCode(k, v);
-  // Same convention as the jsonnet CLI: with several -J, the right-most wins.
-  for (const dir of options.jpath ?? []) vm.addJpath(path.resolve(dir));
+  // The addon (libjsonnet, a native library) loads with the first evaluation, not with every command that could.
+  const { Jsonnet, JsonnetError } = await import('@hanazuki/node-jsonnet');
 
   // libjsonnet only keeps the text of an error thrown by a native callback; keep the error itself so that the
   // issue carries our message (and hint) rather than `ProviderError: …`.
   let nativeError: Error | undefined;
   const limits = interruption(options.file, options);
-  const native = (name: string, fn: (...args: unknown[]) => unknown, ...params: string[]): void => {
-    vm.nativeCallback(
-      name,
-      async (...args: unknown[]) => {
-        try {
-          // A provider call waiting on AWS is released at once on Ctrl-C or the evaluation timeout.
-          return await untilStopped(Promise.resolve(fn(...args)), limits.signal);
-        } catch (e) {
-          nativeError = e instanceof Error ? e : new Error(String(e));
-          throw new Error(nativeError.message);
-        }
-      },
-      ...params,
-    );
+  const implementations = new Map<string, NativeImplementation>();
+  const native = (name: string, fn: (...args: unknown[]) => unknown): void => {
+    implementations.set(name, async (...args: unknown[]) => {
+      try {
+        // A provider call waiting on AWS is released at once on Ctrl-C or the evaluation timeout.
+        return await untilStopped(Promise.resolve(fn(...args)), limits.signal);
+      } catch (e) {
+        nativeError = e instanceof Error ? e : new Error(String(e));
+        throw new Error(nativeError.message);
+      }
+    });
   };
-  for (const type of options.providers.types()) {
-    native(`provide.${type}`, (rawOptions, name) => provide(type, rawOptions, name, options), 'options', 'name');
+  const providerTypes = options.providers.types();
+  for (const type of providerTypes) {
+    native(`provide.${type}`, (rawOptions, name) => provide(type, rawOptions, name, options));
   }
 
   // `std.native('tfstate')(ADDRESS)` (ecspresso's name) reads the state given once for the run. That location
   // cannot come from the definition itself: a key in the definition is known only after evaluation, and this
   // function runs during it. So it comes from outside: --tfstate URL, else HAKO_TFSTATE (load-app.ts).
-  if (options.providers.get('tfstate')) {
-    native(
-      'tfstate',
-      (address) => {
-        if (options.tfstate === undefined) {
-          throw new ProviderError('tfstate', `std.native('tfstate')(${JSON.stringify(address)}) needs the Terraform state's location`, {
-            hint: "Pass --tfstate URL (a path or s3://bucket/key), set HAKO_TFSTATE, or use std.native('provide.tfstate')(std.toString({ url: ... }), ADDRESS).",
-          });
-        }
-        return provide('tfstate', JSON.stringify({ url: options.tfstate }), address, options);
-      },
-      'address',
-    );
+  if (providerTypes.includes('tfstate')) {
+    native('tfstate', (address) => {
+      if (options.tfstate === undefined) {
+        throw new ProviderError('tfstate', `std.native('tfstate')(${JSON.stringify(address)}) needs the Terraform state's location`, {
+          hint: "Pass --tfstate URL (a path or s3://bucket/key), set HAKO_TFSTATE, or use std.native('provide.tfstate')(std.toString({ url: ... }), ADDRESS).",
+        });
+      }
+      return provide('tfstate', JSON.stringify({ url: options.tfstate }), address, options);
+    });
   }
 
   // ecspresso's names and meanings (kayac/go-config): `env` falls back to the default when the variable is unset
   // or empty, `must_env` fails only when it is unset. They read the run's environment (real env + --envfile), and
   // their values are configuration like --ext-str: resolved in every mode and printed. Secrets belong in
   // `provide.env`, whose values show-definition keeps as placeholders and plans mask.
-  native('env', (name, fallback) => lookupEnv(options, 'env', name) || fallback, 'name', 'default');
-  native(
-    'must_env',
-    (name) => {
-      const value = lookupEnv(options, 'must_env', name);
-      if (value === undefined) {
-        throw new ProviderError('env', `must_env: environment variable ${String(name)} is not set`, {
-          hint: 'Set it in the environment, or load it from a file with --envfile FILE.',
-        });
-      }
-      return value;
-    },
-    'name',
-  );
+  native('env', (name, fallback) => lookupEnv(options, 'env', name) || fallback);
+  native('must_env', (name) => {
+    const value = lookupEnv(options, 'must_env', name);
+    if (value === undefined) {
+      throw new ProviderError('env', `must_env: environment variable ${String(name)} is not set`, {
+        hint: 'Set it in the environment, or load it from a file with --envfile FILE.',
+      });
+    }
+    return value;
+  });
+
+  const setup: EvaluationSetup = {
+    file: options.file,
+    cwd: process.cwd(),
+    appId: options.appId,
+    // Same convention as the jsonnet CLI: with several -J, the right-most wins.
+    jpath: (options.jpath ?? []).map((dir) => path.resolve(dir)),
+    extStr: Object.entries(options.extStr ?? {}),
+    extCode: Object.entries(options.extCode ?? {}),
+    natives: nativeSignatures(providerTypes),
+  };
 
   let output: string;
   try {
-    const evaluation = vm.evaluateFile(options.file);
+    // bin/hako may have started this very evaluation already (head-start.ts); otherwise it starts here.
+    const adopted = await adoptHeadStart(setup, implementations);
+    options.onHeadStart?.(adopted !== undefined);
+    const evaluation = adopted?.evaluation ?? start(new Jsonnet(), setup, implementations);
     options.onEvaluating?.();
     output = await limits.run(evaluation);
   } catch (e) {
@@ -130,6 +132,15 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
     });
   }
   return JSON.parse(output) as unknown;
+}
+
+function start(vm: Jsonnet, setup: EvaluationSetup, implementations: ReadonlyMap<string, NativeImplementation>): Promise<string> {
+  vm.extString('appId', setup.appId);
+  for (const [k, v] of setup.extStr) vm.extString(k, v);
+  for (const [k, v] of setup.extCode) vm.extCode(k, v);
+  for (const dir of setup.jpath) vm.addJpath(dir);
+  for (const [name, params] of setup.natives) vm.nativeCallback(name, implementations.get(name)!, ...params);
+  return vm.evaluateFile(setup.file);
 }
 
 function lookupEnv(options: JsonnetEvaluationOptions, fn: string, name: unknown): string | undefined {
