@@ -5,7 +5,7 @@
  */
 import type { EcsApi, ecs } from '../../aws/ports.js';
 import { debug, error, info, warn, type IoHost } from '../../io/io-host.js';
-import { createBackoff, isThrottlingError, type BackoffOptions } from '../../util/backoff.js';
+import { createBackoff, isThrottlingError, type Backoff, type BackoffOptions } from '../../util/backoff.js';
 import { throwIfAborted, type Clock, type Sleep } from '../../util/sleep.js';
 import {
   describeTaskDiagnostics,
@@ -63,6 +63,26 @@ export type WaitOutcome = WaitCompleted | WaitFailed;
 
 /** `(service x) has started 2 tasks: (task a1) (task b2).` — one event may name several tasks. */
 const TASK_IN_EVENT = /\(task ([0-9a-f-]+)\)/g;
+
+/**
+ * One DescribeServices of a polling loop. Throttling is not an error there: it waits the backoff's (growing)
+ * throttle delay, says so, and answers 'throttled' so that the loop polls again.
+ */
+export async function pollService(
+  api: EcsApi,
+  io: IoHost,
+  poll: { readonly cluster: string; readonly ref: string; readonly backoff: Backoff; readonly sleep: Sleep; readonly signal?: AbortSignal | undefined },
+): Promise<{ readonly service: ecs.Service | undefined } | 'throttled'> {
+  try {
+    return { service: (await api.describeServices({ cluster: poll.cluster, services: [poll.ref] })).services?.[0] };
+  } catch (e) {
+    if (!isThrottlingError(e)) throw e;
+    const delay = poll.backoff.throttled();
+    warn(io, 'ecs.throttled', `DescribeServices was throttled; retrying in ${formatDuration(delay)}`, { delayMs: delay });
+    await poll.sleep(delay, poll.signal);
+    return 'throttled';
+  }
+}
 
 /** `1m05s`, `12s`, `1h02m03s`. */
 export function formatDuration(ms: number): string {
@@ -171,16 +191,9 @@ export async function waitForDeployment(ctx: WaitContext, service: ecs.Service, 
         ...(lastCounts === undefined ? {} : { detail: lastCounts }),
       });
 
-      let described: ecs.Service | undefined;
-      try {
-        described = (await api.describeServices({ cluster, services: [serviceRef] })).services?.[0];
-      } catch (e) {
-        if (!isThrottlingError(e)) throw e;
-        const delay = backoff.throttled();
-        warn(io, 'ecs.throttled', `DescribeServices was throttled; retrying in ${formatDuration(delay)}`, { delayMs: delay });
-        await ctx.sleep(delay, signal);
-        continue;
-      }
+      const polled = await pollService(api, io, { cluster, ref: serviceRef, backoff, sleep: ctx.sleep, signal });
+      if (polled === 'throttled') continue;
+      const described = polled.service;
       if (!described) {
         debug(io, 'ecs.service.not-described', `Service ${serviceRef} could not be described`);
         await ctx.sleep(backoff.next(), signal);

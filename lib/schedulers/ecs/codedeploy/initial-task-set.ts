@@ -4,10 +4,10 @@
  * (../wait.ts) would wait for ever: the service is steady once its PRIMARY task set is.
  */
 import type { EcsApi, ecs } from '../../../aws/ports.js';
-import { debug, info, warn, type IoHost } from '../../../io/io-host.js';
-import { createBackoff, isThrottlingError, type BackoffOptions } from '../../../util/backoff.js';
+import { debug, info, type IoHost } from '../../../io/io-host.js';
+import { createBackoff, type BackoffOptions } from '../../../util/backoff.js';
 import { throwIfAborted, type Clock, type Sleep } from '../../../util/sleep.js';
-import { formatDuration } from '../wait.js';
+import { formatDuration, pollService } from '../wait.js';
 import { primaryTaskSet } from './appspec.js';
 
 export interface TaskSetWaitContext {
@@ -57,16 +57,9 @@ export async function waitForInitialTaskSet(ctx: TaskSetWaitContext, service: ec
       const elapsed = clock.now() - start;
       if (timeoutMs !== undefined && elapsed > timeoutMs) return { status: 'timed-out', reason: `Timed out after ${formatDuration(timeoutMs)}: ${shown ?? 'no progress reported'}` };
       io.status(`Waiting for ${name}'s first task set to reach a steady state: ${formatDuration(elapsed)} elapsed`);
-      let described: ecs.Service | undefined;
-      try {
-        described = (await api.describeServices({ cluster, services: [ref] })).services?.[0];
-      } catch (e) {
-        if (!isThrottlingError(e)) throw e;
-        const delay = backoff.throttled();
-        warn(io, 'ecs.throttled', `DescribeServices was throttled; retrying in ${formatDuration(delay)}`, { delayMs: delay });
-        await ctx.sleep(delay, signal);
-        continue;
-      }
+      const polled = await pollService(api, io, { cluster, ref, backoff, sleep: ctx.sleep, signal });
+      if (polled === 'throttled') continue;
+      const described = polled.service;
       if (described !== undefined) {
         const line = describeProgress(described);
         if (line !== shown) info(io, 'ecs.task-set.progress', line, { taskSets: described.taskSets ?? [] });
