@@ -94,7 +94,10 @@ const r = spawnSync(process.execPath, ['--import', path.join(repoRoot, 'dist', '
   env: { ...process.env, HAKO_TRACE_FILE: trace },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const modules = [...new Set(readFileSync(trace, 'utf8').split('\n').filter(Boolean))];
+// cli.cjs is compiled as a script (lib/cli/bundle-loader.ts), outside the module loader the trace watches: it
+// loads with every command, so it is counted here.
+const cliScript = pathToFileURL(path.join(repoRoot, 'dist', 'bundle', 'cli.cjs')).href;
+const modules = [...new Set([cliScript, ...readFileSync(trace, 'utf8').split('\n').filter(Boolean)])];
 rmSync(dir, { recursive: true, force: true });
 // The SDK is bundled (scripts/bundle.ts): a loaded chunk holds SDK code when the build's manifest says so.
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'bundle-manifest.json'), 'utf8')) as Record<string, string[]>;

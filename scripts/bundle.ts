@@ -2,25 +2,27 @@
  * Bundles the CLI into dist/bundle/ (run by `npm run build` after tsc). Every module Node loads costs a resolution,
  * a file read and a compile of its own, which for hako's ~230 modules cost more than running them. Three builds:
  *
- * - cli.js: all of hako and its small dependencies in one file, dynamic imports included (esbuild evaluates those
+ * - cli.cjs: all of hako and its small dependencies in one file, dynamic imports included (esbuild evaluates those
  *   modules when they are first imported, as before). One file costs less than the dozens of chunks esbuild's code
  *   splitting made (show-definition 238 -> 218 ms CPU, a no-op deploy 368 -> 330 ms here), because code reached
- *   from several commands went into chunks of its own.
+ *   from several commands went into chunks of its own. A CommonJS script rather than a module, so that Node 20 can
+ *   compile it from a code cache (lib/cli/bundle-loader.ts: a no-op deploy 381 -> 345 ms CPU).
  * - Islands, imported with `import()` only and loaded on first use: the AWS SDK, from its ES module builds, one file
  *   per client (aws-sdk-client-ecs.js, with chunks shared between clients), and yargs (lib/cli/yargs-cli.ts: help,
  *   completion and usage errors). Loaded from node_modules instead, a deploy's SDK was ~200 CommonJS files, each
  *   also scanned for its exports: a quarter of a no-op deploy's CPU. A static `import` of an island, or of the
  *   native Jsonnet addon or the Kubernetes client (left in node_modules), would load it with every command: the
  *   build fails on one.
- * - main.js: lib/cli/entry.ts, which answers `--version` before cli.js is loaded, and starts a one-definition command's
- *   Jsonnet evaluation while cli.js loads (lib/definition/evaluate/head-start.ts).
+ * - main.js: lib/cli/entry.ts, which answers `--version` before cli.cjs is loaded, starts a one-definition command's
+ *   Jsonnet evaluation while cli.cjs loads (lib/definition/evaluate/head-start.ts), and loads cli.cjs
+ *   (lib/cli/bundle-loader.ts).
  *
  * Minified (names kept: lib/errors.ts recognises error classes by name) with source maps (`--debug`).
  * dist/bundle-manifest.json records the packages in each file (bench-startup checks that show-definition loads no
  * SDK or Kubernetes client code).
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,6 +61,12 @@ rmSync(outdir, { recursive: true, force: true });
 const islands = new Set<string>();
 const cli = await build({
   ...common,
+  // A CommonJS script, which Node 20 can compile with a code cache (lib/cli/bundle-loader.ts). Node's require() and
+  // the built-ins are real; `import.meta` and `import()` are the loader's stand-ins (below).
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: {},
+  define: { 'import.meta.url': '__hakoImportMetaUrl', 'import.meta.resolve': '__hakoImportMetaResolve' },
   entryPoints: { cli: path.join(root, 'dist', 'lib', 'cli', 'main.js') },
   external: EXTERNAL,
   plugins: [
@@ -75,7 +83,18 @@ const cli = await build({
   ],
 });
 
-// An island or external imported statically would be hoisted to the top of cli.js and load with every command.
+// `import()` in a script compiled from a code cache fails on Node 20: every dynamic import left in the bundle (of
+// an island, an external, a plugin) calls the loader's `__himp` instead, a name as long as `import`, so that the
+// source map's columns still hold. Each is one esbuild kept: their count must be the metafile's.
+const cliFile = path.join(outdir, 'cli.cjs');
+const dynamicImport = /(?<![\w$.])import\(/g;
+const cliText = readFileSync(cliFile, 'utf8');
+const rewritten = cliText.match(dynamicImport)?.length ?? 0;
+const kept = Object.values(cli.metafile.inputs).reduce((n, input) => n + input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).length, 0);
+if (rewritten !== kept) throw new Error(`cli.cjs has ${rewritten} import( where esbuild kept ${kept} dynamic imports: check the rewrite`);
+writeFileSync(cliFile, cliText.replace(dynamicImport, '__himp('));
+
+// An island or external imported statically would be hoisted to the top of cli.cjs and load with every command.
 const lazyOnly = (p: string): boolean => EXTERNAL.includes(p) || /^\.\/(aws-sdk-|yargs\.js$)/.test(p);
 const eager = Object.entries(cli.metafile.inputs).flatMap(([file, input]) =>
   input.imports.filter((i) => i.external && i.kind !== 'dynamic-import' && lazyOnly(i.path)).map((i) => `${file} imports ${i.path}`),
@@ -86,14 +105,15 @@ const entry = await build({
   ...common,
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'entry.js') },
   // The head start (lib/definition/evaluate/head-start.ts) loads the Jsonnet addon from here: the same module as
-  // cli.js's, so that both see one JsonnetError class.
+  // cli.cjs's, so that both see one JsonnetError class.
   external: EXTERNAL,
   plugins: [
     {
       name: 'cli',
       setup(b) {
-        b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
-          args.importer.endsWith(`${path.sep}cli${path.sep}entry.js`) ? { path: './cli.js', external: true } : undefined,
+        // The entry loads cli.cjs through the code-cache loader, not lib/cli/main.ts through import().
+        b.onResolve({ filter: /^\.\/load-cli\.js$/ }, (args) =>
+          args.importer.endsWith(`${path.sep}cli${path.sep}entry.js`) ? { path: path.join(root, 'dist', 'lib', 'cli', 'bundle-loader.js') } : undefined,
         );
       },
     },

@@ -6,6 +6,7 @@
  */
 import type { MainStreams } from './main.js';
 import { discardHeadStart, guessSetup, startHeadStart } from '../definition/evaluate/head-start.js';
+import { cliFinished, loadCli } from './load-cli.js';
 import { HAKO_VERSION } from '../version.js';
 
 /** How long a head start nobody adopted may take to end before the process ends without it. */
@@ -22,8 +23,9 @@ export async function main(argv: readonly string[], streams?: MainStreams): Prom
   // behind it would overlap less. A failure to start only loses the head start; the evaluation proper reports
   // its own errors.
   if (guess !== undefined) await startHeadStart(guess.setup, guess.speculation).catch(() => undefined);
-  const cli = await import('./main.js');
+  const cli = await loadCli();
   const exitCode = streams === undefined ? await cli.main(argv) : await cli.main(argv, streams);
+  cliFinished();
   // The command ended without adopting it (a usage error, a YAML file): it must not keep the process waiting.
   if (!(await discardHeadStart(HEAD_START_GRACE_MS))) {
     const { endStuckProcess } = await import('./signals.js');

@@ -12,7 +12,7 @@
  * evaluation binds them to its own implementations (mode, providers, environment, limits). An evaluation that is
  * never adopted has its callbacks refused, so nothing it asks for is read.
  *
- * The state lives on `globalThis`: the CLI's entry (dist/bundle/main.js) and the rest of the CLI (cli.js) are
+ * The state lives on `globalThis`: the CLI's entry (dist/bundle/main.js) and the rest of the CLI (cli.cjs) are
  * separate bundles, each with its own copy of this module.
  */
 import path from 'node:path';

@@ -1,0 +1,121 @@
+/**
+ * The bundle's way to load the CLI (scripts/bundle.ts puts it in place of ./load-cli.ts in dist/bundle/main.js):
+ * dist/bundle/cli.cjs, compiled with a V8 code cache.
+ *
+ * Compiling the ~700 KB bundle costs ~20 ms of every command's start-up, and compiling the functions a command then
+ * runs as much again. Node ≥ 22.1 keeps compiled code between runs for any module (`module.enableCompileCache()`,
+ * which bin/hako turns on); Node 20 offers it only for scripts (`vm.Script` with `cachedData`). So the CLI is
+ * bundled as a CommonJS script and compiled here, with the cache V8 made on an earlier run of the same bundle by the
+ * same Node: compile time drops to ~4 ms, and the functions that run come precompiled.
+ *
+ * - The cache lives in `${XDG_CACHE_HOME:-~/.cache}/hako/v8/`, a folder only its owner may write (V8 trusts the
+ *   code it reads back; a cache anyone could write would be a way to run code as this user). Otherwise, and with
+ *   NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch), nothing is read or written.
+ * - Its name holds the Node version and a hash of the bundle's text: another build or another Node gets a cache of
+ *   its own. (V8 rejects a cache made by another V8 or with other flags, but of the source it checks only the
+ *   length: a cache must never be offered to a different bundle of the same length.) A rejected cache is written
+ *   anew after the run.
+ * - The cache is made after the command has run, so that it holds the functions the command compiled on the way.
+ * - `import()` inside a script compiled from a cache fails on Node 20 ("A dynamic import callback was not
+ *   specified"), so the bundle's dynamic imports call `__himp` (scripts/bundle.ts rewrites them), which imports
+ *   from here, next to the bundle. `import.meta` has no meaning in a script: `__hakoImportMetaUrl` and
+ *   `__hakoImportMetaResolve` stand for the bundle's.
+ * - With --debug (source maps for stack traces) the bundle is loaded by `require()`, which applies them.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import type { CliModule } from './load-cli.js';
+
+export type { CliModule } from './load-cli.js';
+
+const bundleUrl = new URL('./cli.cjs', import.meta.url);
+const bundleFile = fileURLToPath(bundleUrl);
+
+interface Pending {
+  readonly script: vm.Script;
+  readonly cacheFile: string;
+}
+let pending: Pending | undefined;
+
+/** What the bundle's rewritten `import()` and `import.meta` refer to (see above). */
+function provideGlobals(): void {
+  const g = globalThis as Record<string, unknown>;
+  g.__himp = (specifier: string) => import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, bundleUrl).href : specifier);
+  g.__hakoImportMetaUrl = bundleUrl.href;
+  g.__hakoImportMetaResolve = (specifier: string) => import.meta.resolve(specifier);
+}
+
+export async function loadCli(): Promise<CliModule> {
+  provideGlobals();
+  const debugging = process.argv.includes('--debug') || process.env.HAKO_DEBUG === '1';
+  const dir = cacheDir();
+  if (debugging || dir === undefined) return createRequire(import.meta.url)(bundleFile) as CliModule;
+
+  const source = readFileSync(bundleFile, 'utf8');
+  const digest = createHash('sha256').update(source).digest('hex').slice(0, 32);
+  const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${digest}.bin`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: bundleFile, ...(cachedData === undefined ? {} : { cachedData }) });
+  if (cachedData === undefined || script.cachedDataRejected === true) pending = { script, cacheFile };
+  const module = { exports: {} as unknown };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run(module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
+  return module.exports as CliModule;
+}
+
+/** Stores the code cache if this run made none before (best effort: a cache that cannot be written is no error). */
+export function cliFinished(): void {
+  const p = pending;
+  pending = undefined;
+  if (p === undefined) return;
+  try {
+    const data = p.script.createCachedData();
+    // Written aside and renamed: a concurrent run reads either no cache or a whole one.
+    const temporary = `${p.cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, p.cacheFile);
+    pruneOldCaches(path.dirname(p.cacheFile));
+  } catch {
+    // A read-only home, a full disk: the next run compiles as this one did.
+  }
+}
+
+/** Each build leaves a cache (~0.6 MB): the most recently written few stay, for a few installed versions in turn. */
+const KEPT_CACHES = 4;
+
+function pruneOldCaches(dir: string): void {
+  const caches = readdirSync(dir)
+    .filter((f) => /^cli-.+\.bin$/.test(f))
+    .map((f) => ({ file: path.join(dir, f), written: statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const old of caches.slice(KEPT_CACHES)) rmSync(old.file, { force: true });
+}
+
+/** The cache folder, made if missing; undefined when off or when others could write into it. */
+function cacheDir(): string | undefined {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const dir = path.join(base, 'hako', 'v8');
+  let stat: Stats;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    stat = statSync(dir);
+  } catch {
+    return undefined;
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return undefined;
+  if ((stat.mode & 0o022) !== 0) return undefined;
+  return dir;
+}

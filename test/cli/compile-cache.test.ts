@@ -1,0 +1,90 @@
+/**
+ * The bundle's code cache (lib/cli/bundle-loader.ts): the first run of a build writes V8's cache for cli.cjs into
+ * $XDG_CACHE_HOME/hako/v8, later runs read it (and leave it alone), a cache that does not fit is replaced, and a
+ * folder others could write into is never used. Output is the same whichever way the CLI was compiled.
+ */
+import { expect } from 'chai';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runHako } from '../helpers/cli.js';
+import { definitionsDir } from '../helpers/paths.js';
+
+const NO_AWS = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+const args = ['show-definition', path.join(definitionsDir, 'hello.jsonnet')];
+
+describe('CLI: code cache of the bundle', function () {
+  this.timeout(60_000);
+  let home: string;
+  let cacheDir: string;
+  const env = (): NodeJS.ProcessEnv => ({ ...NO_AWS, XDG_CACHE_HOME: home, NODE_DISABLE_COMPILE_CACHE: undefined });
+  const entries = (): string[] => {
+    try {
+      return readdirSync(cacheDir);
+    } catch {
+      return [];
+    }
+  };
+
+  beforeEach(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'hako-cache-'));
+    cacheDir = path.join(home, 'hako', 'v8');
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('is written by the first run, read by the next without rewriting it, and changes nothing in the output', async () => {
+    const baseline = await runHako(args, { env: { ...NO_AWS, NODE_DISABLE_COMPILE_CACHE: '1', XDG_CACHE_HOME: home } });
+    expect(baseline.code).to.equal(0);
+    expect(entries(), 'NODE_DISABLE_COMPILE_CACHE=1 writes nothing').to.deep.equal([]);
+
+    const first = await runHako(args, { env: env() });
+    expect(first.code).to.equal(0);
+    const written = entries();
+    expect(written).to.have.length(1);
+    expect(written[0]).to.match(new RegExp(`^cli-${process.version}-${process.arch}-[0-9a-f]{32}\\.bin$`));
+    const file = path.join(cacheDir, written[0]!);
+    expect(statSync(file).size).to.be.greaterThan(10_000);
+    expect(statSync(cacheDir).mode & 0o777).to.equal(0o700);
+    const before = readFileSync(file);
+
+    const second = await runHako(args, { env: env() });
+    expect(second.code).to.equal(0);
+    // Accepted: the run had nothing to write (a rejected or missing cache is written after the run).
+    expect(readFileSync(file).equals(before)).to.equal(true);
+    expect(entries()).to.deep.equal(written);
+    expect([first.stdout, second.stdout]).to.deep.equal([baseline.stdout, baseline.stdout]);
+  });
+
+  it('replaces a cache V8 rejects, and the run still succeeds', async () => {
+    expect((await runHako(args, { env: env() })).code).to.equal(0);
+    const file = path.join(cacheDir, entries()[0]!);
+    writeFileSync(file, Buffer.alloc(4096, 7));
+    const r = await runHako(args, { env: env() });
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include('"id": "hello"');
+    expect(readFileSync(file).equals(Buffer.alloc(4096, 7)), 'rewritten').to.equal(false);
+  });
+
+  it('keeps the four caches written last (one per build: old ones go)', async () => {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const old = ['a', 'b', 'c', 'd', 'e'].map((n, i) => {
+      const file = path.join(cacheDir, `cli-v0-x-${n}.bin`);
+      writeFileSync(file, 'x');
+      utimesSync(file, 1_000_000 + i, 1_000_000 + i);
+      return path.basename(file);
+    });
+    expect((await runHako(args, { env: env() })).code).to.equal(0);
+    const left = entries();
+    expect(left).to.have.length(4);
+    // This build's cache and the three most recent of the others.
+    expect(left.filter((f) => old.includes(f)).sort()).to.deep.equal(['cli-v0-x-c.bin', 'cli-v0-x-d.bin', 'cli-v0-x-e.bin']);
+  });
+
+  it('never uses a folder that others may write into', async () => {
+    mkdirSync(cacheDir, { recursive: true });
+    chmodSync(cacheDir, 0o777);
+    const r = await runHako(args, { env: env() });
+    expect(r.code).to.equal(0);
+    expect(entries()).to.deep.equal([]);
+  });
+});
