@@ -4,6 +4,7 @@
  * (if set), else the call fails loudly so a test never passes on an unplanned call.
  */
 import { ECS_MUTATING_METHODS, type EcsApi, type ecs } from '../../lib/aws/ports.js';
+import { awsError } from './aws-errors.js';
 
 export type EcsMethod = keyof EcsApi;
 type Input<M extends EcsMethod> = Parameters<EcsApi[M]>[0];
@@ -21,12 +22,7 @@ export interface FakeEcsOptions {
   forbidMutations?: boolean;
 }
 
-/** An error shaped like the SDK's: `name` is the AWS error code. */
-export function awsError(name: string, message = name): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
+export { awsError };
 
 export class FakeEcs implements EcsApi {
   readonly calls: EcsCall[] = [];

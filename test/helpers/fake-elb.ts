@@ -7,10 +7,7 @@
  * lost) or before; `forbidMutations` fails any mutating call (dry runs, no-op redeploys).
  */
 import { ELB_MUTATING_METHODS, type ElbApi, type elb } from '../../lib/aws/ports.js';
-
-function awsError(name: string, status: number, message = name): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
+import { awsError, FaultQueue, type InjectedFault } from './aws-errors.js';
 
 const meta = { $metadata: {} };
 
@@ -18,8 +15,6 @@ export interface ElbCall {
   readonly method: keyof ElbApi;
   readonly input: unknown;
 }
-
-export type ElbFault = 'lost' | 'refused';
 
 interface State {
   description: elb.LoadBalancerDescription;
@@ -30,7 +25,7 @@ interface State {
 export class FakeElb implements ElbApi {
   readonly calls: ElbCall[] = [];
   readonly loadBalancers = new Map<string, State>();
-  private readonly faults = new Map<keyof ElbApi, ElbFault>();
+  private readonly faults = new FaultQueue<keyof ElbApi>();
 
   constructor(private readonly options: { forbidMutations?: boolean } = {}) {}
 
@@ -51,8 +46,8 @@ export class FakeElb implements ElbApi {
     });
   }
 
-  failNext(method: keyof ElbApi, fault: ElbFault): void {
-    this.faults.set(method, fault);
+  failNext(method: keyof ElbApi, fault: InjectedFault): void {
+    this.faults.add(method, fault);
   }
 
   methods(): (keyof ElbApi)[] {
@@ -67,17 +62,12 @@ export class FakeElb implements ElbApi {
     this.calls.push({ method, input });
     const mutating = (ELB_MUTATING_METHODS as readonly string[]).includes(method);
     if (mutating && this.options.forbidMutations) throw new Error(`FakeElb: mutating call ${method} is forbidden in this test`);
-    const fault = this.faults.get(method);
-    this.faults.delete(method);
-    if (fault === 'refused') throw awsError('InternalFailure', 500, `FakeElb: ${method} answered HTTP 500`);
-    const out = act();
-    if (fault === 'lost') throw awsError('InternalFailure', 500, `FakeElb: ${method} answered HTTP 500 after acting`);
-    return out;
+    return this.faults.run(method, 'FakeElb', act);
   }
 
   private get(name: string | undefined): State {
     const s = this.loadBalancers.get(name ?? '');
-    if (s === undefined) throw awsError('AccessPointNotFoundException', 400, `There is no ACTIVE Load Balancer named '${name}'`);
+    if (s === undefined) throw awsError('AccessPointNotFoundException', `There is no ACTIVE Load Balancer named '${name}'`, 400);
     return s;
   }
 
@@ -108,7 +98,7 @@ export class FakeElb implements ElbApi {
   createLoadBalancer(input: elb.CreateLoadBalancerCommandInput) {
     return this.call('createLoadBalancer', input, () => {
       const name = input.LoadBalancerName ?? '';
-      if (this.loadBalancers.has(name)) throw awsError('DuplicateAccessPointNameException', 400, `Load Balancer named ${name} already exists`);
+      if (this.loadBalancers.has(name)) throw awsError('DuplicateAccessPointNameException', `Load Balancer named ${name} already exists`, 400);
       this.add(name, {
         listeners: (input.Listeners ?? []).map((l) => ({ ...l })),
         tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),

@@ -9,13 +9,7 @@
  * is taken, as an emulator (moto) does, instead of refusing as AWS does.
  */
 import { ELBV2_MUTATING_METHODS, type Elbv2Api, type elbv2 } from '../../lib/aws/ports.js';
-
-/** An error shaped like the SDK's: `name` is the AWS error code. */
-function awsError(name: string, message = name): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
+import { awsError, FaultQueue, type InjectedFault } from './aws-errors.js';
 
 const meta = { $metadata: {} };
 const PAGE = 2;
@@ -32,13 +26,7 @@ export interface Elbv2Call {
   readonly input: unknown;
 }
 
-/** `lost`: the call takes effect, then its answer is lost (HTTP 500); `refused`: it fails with 500 before acting. */
-export type Elbv2Fault = 'lost' | 'refused';
-
-/** An internal error as the SDK throws it: the executor reads the HTTP status as "outcome unknown". */
-function internalFailure(method: string): Error {
-  return Object.assign(awsError('InternalFailure', `FakeElbv2: ${method} answered HTTP 500`), { $metadata: { httpStatusCode: 500 } });
-}
+type MutatingMethod = (typeof ELBV2_MUTATING_METHODS)[number];
 
 interface RuleState {
   rule: elbv2.Rule;
@@ -59,30 +47,27 @@ export class FakeElbv2 implements Elbv2Api {
   /** Create a second resource for a taken load balancer / target group name, listener port or rule priority. */
   allowDuplicates = false;
   private seq = 0;
-  private readonly faults = new Map<string, Elbv2Fault[]>();
+  private readonly faults = new FaultQueue<MutatingMethod>();
 
   constructor(private readonly options: FakeElbv2Options = {}) {
-    // Every mutating call goes through its fault queue: refused ones never act, lost ones act and then fail.
+    // Every mutating call goes through its fault queue; a refused one is recorded although it never acts.
     for (const method of ELBV2_MUTATING_METHODS) {
       const original = (this[method] as (input: unknown) => Promise<unknown>).bind(this);
       Object.assign(this, {
-        [method]: async (input: unknown) => {
-          const fault = this.faults.get(method)?.shift();
-          if (fault === 'refused') {
-            this.calls.push({ method, input });
-            throw internalFailure(method);
-          }
-          const out = await original(input);
-          if (fault === 'lost') throw internalFailure(method);
-          return out;
-        },
+        [method]: (input: unknown) =>
+          this.faults.run(
+            method,
+            'FakeElbv2',
+            () => original(input),
+            () => this.calls.push({ method, input }),
+          ),
       });
     }
   }
 
   /** The next `times` calls of `method` fail with HTTP 500, `lost` after acting or `refused` before. */
-  failNext(method: (typeof ELBV2_MUTATING_METHODS)[number], fault: Elbv2Fault, times = 1): this {
-    this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array<Elbv2Fault>(times).fill(fault)]);
+  failNext(method: MutatingMethod, fault: InjectedFault, times = 1): this {
+    this.faults.add(method, fault, times);
     return this;
   }
 

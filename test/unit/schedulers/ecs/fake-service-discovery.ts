@@ -3,16 +3,11 @@
  * recorded. ListServices ignores its filter (as moto does) so the code under test must confirm the namespace.
  */
 import type { ServiceDiscoveryApi, serviceDiscovery } from '../../../../lib/aws/ports.js';
+import { awsError } from '../../../helpers/aws-errors.js';
 
 export interface SdCall {
   readonly method: keyof ServiceDiscoveryApi;
   readonly input: unknown;
-}
-
-function awsError(name: string, message = name): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
 }
 
 export class FakeServiceDiscovery implements ServiceDiscoveryApi {
