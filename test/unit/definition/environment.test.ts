@@ -1,17 +1,8 @@
 import { expect } from 'chai';
 import { loadEnvironment } from '../../../lib/definition/environment.js';
-import { DefinitionError, formatIssue } from '../../../lib/errors.js';
+import { formatIssue } from '../../../lib/errors.js';
 import { fixture } from '../../helpers/paths.js';
-
-async function failure(promise: Promise<unknown>): Promise<DefinitionError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).to.be.instanceOf(DefinitionError);
-    return e as DefinitionError;
-  }
-  expect.fail('expected a DefinitionError');
-}
+import { definitionErrorOf as failure } from '../../helpers/definition-error.js';
 
 describe('loadEnvironment (--envfile over the real environment)', () => {
   it('lays env files over the base, later files winning, without touching the base or process.env', async () => {

@@ -1,26 +1,17 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { evaluateDefinition, type EvaluateOptions, type ProviderMode } from '../../../lib/definition/evaluate.js';
-import { DefinitionError, formatIssue } from '../../../lib/errors.js';
+import { formatIssue } from '../../../lib/errors.js';
 import { builtinProviders } from '../../../lib/providers/builtins.js';
 import { ProviderRegistry } from '../../../lib/providers/registry.js';
 import { fixture } from '../../helpers/paths.js';
 import { fakeContext } from '../providers/fake-context.js';
+import { definitionErrorOf as evaluationError } from '../../helpers/definition-error.js';
 
 const STATE = fixture('tfstate', 'terraform.tfstate');
 
 function options(file: string, providerMode: ProviderMode, extra: Partial<EvaluateOptions> = {}): EvaluateOptions {
   return { file, providerMode, providers: new ProviderRegistry(builtinProviders()), context: fakeContext('/nonexistent-root'), tfstate: STATE, ...extra };
-}
-
-async function evaluationError(promise: Promise<unknown>): Promise<DefinitionError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).to.be.instanceOf(DefinitionError);
-    return e as DefinitionError;
-  }
-  expect.fail('expected a DefinitionError');
 }
 
 describe('evaluateDefinition: provide.tfstate and std.native(\'tfstate\')', () => {

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { z } from 'zod';
-import { DefinitionError, UsageError, formatIssue } from '../../../lib/errors.js';
+import { UsageError, formatIssue } from '../../../lib/errors.js';
 import { appIdOf, evaluateDefinition, type EvaluateOptions, type ProviderMode } from '../../../lib/definition/evaluate.js';
 import { builtinProviders } from '../../../lib/providers/builtins.js';
 import type { ProviderPlugin } from '../../../lib/providers/provider.js';
 import { ProviderRegistry } from '../../../lib/providers/registry.js';
 import { fixture } from '../../helpers/paths.js';
 import { fakeContext } from '../providers/fake-context.js';
+import { definitionErrorOf as evaluationError } from '../../helpers/definition-error.js';
 
 function options(file: string, providerMode: ProviderMode = 'expand', extra: Partial<EvaluateOptions> = {}): EvaluateOptions {
   return {
@@ -18,16 +19,6 @@ function options(file: string, providerMode: ProviderMode = 'expand', extra: Par
     context: fakeContext('/nonexistent-root'),
     ...extra,
   };
-}
-
-async function evaluationError(promise: Promise<unknown>): Promise<DefinitionError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).to.be.instanceOf(DefinitionError);
-    return e as DefinitionError;
-  }
-  expect.fail('expected a DefinitionError');
 }
 
 /** A provider plugin that counts creations and asks, answering `<type>:<name>` for the names it knows. */

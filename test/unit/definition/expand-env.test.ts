@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { DefinitionError, formatIssue } from '../../../lib/errors.js';
+import { formatIssue } from '../../../lib/errors.js';
 import { expandEnv, tokenizeEnvValue, type EnvMode } from '../../../lib/definition/expand-env.js';
 import type { AppModel, ContainerModel, EnvVar, ProviderConfig } from '../../../lib/definition/model.js';
 import { builtinProviders } from '../../../lib/providers/builtins.js';
@@ -8,6 +8,7 @@ import type { EnvProvider, ProviderPlugin } from '../../../lib/providers/provide
 import { ProviderRegistry } from '../../../lib/providers/registry.js';
 import { fixture } from '../../helpers/paths.js';
 import { fakeContext } from '../providers/fake-context.js';
+import { definitionErrorOf as failure } from '../../helpers/definition-error.js';
 
 function container(name: string, env: Record<string, string>, providers: ProviderConfig[] = []): ContainerModel {
   return {
@@ -71,16 +72,6 @@ function scripted(type: string, table: Record<string, string>, options: { askKey
     },
   };
   return { plugin, asked, keysAsked };
-}
-
-async function failure(promise: Promise<unknown>): Promise<DefinitionError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).to.be.instanceOf(DefinitionError);
-    return e as DefinitionError;
-  }
-  expect.fail('expected a DefinitionError');
 }
 
 const envOf = (m: AppModel, name: string) => Object.fromEntries(m.containers.find((c) => c.name === name)!.env.map((v) => [v.name, v.value]));

@@ -3,6 +3,7 @@ import { DefinitionError } from '../../../../lib/errors.js';
 import { CREATED_BY_TAG, OWNER_TAG } from '../../../../lib/scripts/ownership.js';
 import { FakeElbv2 } from '../../../helpers/fake-elbv2.js';
 import { deploy, kinds, statusOf } from './alb-driver.js';
+import { definitionErrorOf as expectDefinitionError } from '../../../helpers/definition-error.js';
 
 const SUBNETS = ['subnet-1', 'subnet-2'];
 const web = {
@@ -12,16 +13,6 @@ const web = {
   listeners: [{ port: 80, protocol: 'HTTP' }],
   health_check_path: '/health',
 };
-
-async function expectDefinitionError(p: Promise<unknown>): Promise<DefinitionError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(DefinitionError);
-    return e as DefinitionError;
-  }
-  expect.fail('expected a DefinitionError');
-}
 
 function forwardTarget(actions: readonly { TargetGroupArn?: string }[] | undefined): string | undefined {
   expect(actions).to.have.length(1);
