@@ -1,7 +1,7 @@
 /**
  * CPU time (user+sys) and peak RSS of one no-op deploy: `hako deploy definitions/hello.jsonnet` against a local
  * moto server after a first deploy, so that nothing changes and no write is made. The child reports its own
- * `process.resourceUsage()` as it exits (scripts/report-usage.ts); `node -e 0` is measured alike between runs,
+ * `process.resourceUsage()` as it exits (scripts/report-usage.cts); `node -e 0` is measured alike between runs,
  * for the machine's share. Target: CPU ≤ 150 ms. Usage: node dist/scripts/bench-noop-deploy.js [runs=15]
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { repoRoot, startMoto } from './moto.js';
 
 const runs = Number(process.argv[2] ?? 15);
 const hako = path.join(repoRoot, 'bin', 'hako');
-const reporter = path.join(repoRoot, 'dist', 'scripts', 'report-usage.js');
+const reporter = path.join(repoRoot, 'dist', 'scripts', 'report-usage.cjs');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-bench-'));
 const usageFile = path.join(dir, 'usage.txt');
 
@@ -25,7 +25,7 @@ interface Usage {
 
 function measure(args: readonly string[], env: NodeJS.ProcessEnv): Usage {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', reporter, ...args], { cwd: repoRoot, env: { ...env, HAKO_BENCH_USAGE: usageFile }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', reporter, ...args], { cwd: repoRoot, env: { ...env, HAKO_BENCH_USAGE: usageFile }, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const [cpuMs, rssKiB] = readFileSync(usageFile, 'utf8').split(' ').map(Number);

@@ -6,7 +6,7 @@
  * The machine is shared, so load moves every figure: runs are paired (node -e 0, then each hako command, N times)
  * and the ratio is taken per pair, whose median is the figure to compare (target: show-definition ≤ 2× node -e 0).
  * CPU (user+sys) comes from separate runs in which the child reports its own `process.resourceUsage()` at exit
- * (scripts/report-usage.ts, imported by node -e 0 alike), so the wall-time runs carry no instrumentation.
+ * (scripts/report-usage.cts, preloaded into node -e 0 alike), so the wall-time runs carry no instrumentation.
  * Usage: node dist/scripts/bench-startup.js [pairs=30]
  */
 import { spawnSync } from 'node:child_process';
@@ -40,10 +40,10 @@ function wall(args: readonly string[]): number {
 }
 
 // The child writes its CPU time (ms) and peak RSS (KiB) to $HAKO_BENCH_USAGE as it exits.
-const reporter = path.join(repoRoot, 'dist', 'scripts', 'report-usage.js');
+const reporter = path.join(repoRoot, 'dist', 'scripts', 'report-usage.cjs');
 const usageFile = path.join(dir, 'usage.txt');
 function cpu(args: readonly string[]): { cpuMs: number; rssKiB: number } {
-  const r = spawnSync(process.execPath, ['--import', reporter, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HAKO_BENCH_USAGE: usageFile } });
+  const r = spawnSync(process.execPath, ['--require', reporter, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HAKO_BENCH_USAGE: usageFile } });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
   const [cpuMs, rssKiB] = readFileSync(usageFile, 'utf8').split(' ').map(Number);
   return { cpuMs: cpuMs!, rssKiB: rssKiB! };

@@ -13,15 +13,17 @@
  *   also scanned for its exports: a quarter of a no-op deploy's CPU. A static `import` of an island, or of the
  *   native Jsonnet addon or the Kubernetes client (left in node_modules), would load it with every command: the
  *   build fails on one.
- * - main.js: lib/cli/entry.ts, which answers `--version` before cli.cjs is loaded, starts a one-definition command's
- *   Jsonnet evaluation while cli.cjs loads (lib/definition/evaluate/head-start.ts), and loads cli.cjs
- *   (lib/cli/bundle-loader.ts).
+ * - main.cjs: lib/cli/entry.ts, which answers `--version` before cli.cjs is loaded, starts a one-definition
+ *   command's Jsonnet evaluation while cli.cjs loads (lib/definition/evaluate/head-start.ts), and loads cli.cjs
+ *   (lib/cli/bundle-loader.ts). CommonJS, as bin/hako is (bin/package.json): until a command needs an island,
+ *   Node's ES module loader is never set up.
  *
  * Minified (names kept: lib/errors.ts recognises error classes by name) with source maps (`--debug`).
  * dist/bundle-manifest.json records the packages in each file (bench-startup checks that show-definition loads no
  * SDK or Kubernetes client code).
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,9 +91,10 @@ const cli = await build({
 const cliFile = path.join(outdir, 'cli.cjs');
 const dynamicImport = /(?<![\w$.])import\(/g;
 const cliText = readFileSync(cliFile, 'utf8');
-const rewritten = cliText.match(dynamicImport)?.length ?? 0;
+// The metafile lists the imports of a literal specifier only (a plugin's path is computed).
+const literal = cliText.match(/(?<![\w$.])import\("/g)?.length ?? 0;
 const kept = Object.values(cli.metafile.inputs).reduce((n, input) => n + input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).length, 0);
-if (rewritten !== kept) throw new Error(`cli.cjs has ${rewritten} import( where esbuild kept ${kept} dynamic imports: check the rewrite`);
+if (literal !== kept) throw new Error(`cli.cjs has ${literal} import(" where esbuild kept ${kept} dynamic imports: check the rewrite`);
 writeFileSync(cliFile, cliText.replace(dynamicImport, '__himp('));
 
 // An island or external imported statically would be hoisted to the top of cli.cjs and load with every command.
@@ -101,8 +104,17 @@ const eager = Object.entries(cli.metafile.inputs).flatMap(([file, input]) =>
 );
 if (eager.length > 0) throw new Error(`import() these, so that they load only when used:\n  ${eager.join('\n  ')}`);
 
+// What the loader checks before it offers a code cache for cli.cjs (lib/cli/bundle-loader.ts).
+const cliBytes = readFileSync(cliFile);
+const cliBundle = { sha256: createHash('sha256').update(cliBytes).digest('hex'), size: cliBytes.length };
+
 const entry = await build({
   ...common,
+  // CommonJS like bin/hako: a process whose code is all CommonJS never sets up Node's ES module loader (~4 ms).
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: { js: 'var __hakoEntryUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__hakoEntryUrl', __HAKO_CLI_BUNDLE__: JSON.stringify(cliBundle) },
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'entry.js') },
   // The head start (lib/definition/evaluate/head-start.ts) loads the Jsonnet addon from here: the same module as
   // cli.cjs's, so that both see one JsonnetError class.

@@ -1,5 +1,5 @@
 /**
- * The bundle's way to load the CLI (scripts/bundle.ts puts it in place of ./load-cli.ts in dist/bundle/main.js):
+ * The bundle's way to load the CLI (scripts/bundle.ts puts it in place of ./load-cli.ts in dist/bundle/main.cjs):
  * dist/bundle/cli.cjs, compiled with a V8 code cache.
  *
  * Compiling the ~700 KB bundle costs ~20 ms of every command's start-up, and compiling the functions a command then
@@ -11,23 +11,25 @@
  * - The cache lives in `${XDG_CACHE_HOME:-~/.cache}/hako/v8/`, a folder only its owner may write (V8 trusts the
  *   code it reads back; a cache anyone could write would be a way to run code as this user). Otherwise, and with
  *   NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch), nothing is read or written.
- * - Its name holds the Node version and a hash of the bundle's text: another build or another Node gets a cache of
- *   its own. (V8 rejects a cache made by another V8 or with other flags, but of the source it checks only the
- *   length: a cache must never be offered to a different bundle of the same length.) A rejected cache is written
- *   anew after the run.
+ * - Its name holds the Node version and the SHA-256 of the bundle's text, which scripts/bundle.ts computes when it
+ *   writes cli.cjs and puts here (hashing 700 KB at start-up, with node:crypto's own loading, cost ~5 ms): another
+ *   build or another Node gets a cache of its own. (V8 rejects a cache made by another V8 or with other flags, but
+ *   of the source it checks only the length: a cache must never be offered to a different bundle of the same
+ *   length.) A cli.cjs whose size is not the one built with this file is loaded without any cache. A rejected
+ *   cache is written anew after the run.
  * - The cache is made after the command has run, so that it holds the functions the command compiled on the way.
  * - `import()` inside a script compiled from a cache fails on Node 20 ("A dynamic import callback was not
  *   specified"), so the bundle's dynamic imports call `__himp` (scripts/bundle.ts rewrites them), which imports
  *   from here, next to the bundle. `import.meta` has no meaning in a script: `__hakoImportMetaUrl` and
- *   `__hakoImportMetaResolve` stand for the bundle's.
+ *   `__hakoImportMetaResolve` stand for the bundle's (the latter through require's resolution: hako's package
+ *   exports name one file for every condition).
  * - With --debug (source maps for stack traces) the bundle is loaded by `require()`, which applies them.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { CliModule } from './load-cli.js';
 
@@ -35,6 +37,9 @@ export type { CliModule } from './load-cli.js';
 
 const bundleUrl = new URL('./cli.cjs', import.meta.url);
 const bundleFile = fileURLToPath(bundleUrl);
+
+/** cli.cjs as scripts/bundle.ts wrote it: the SHA-256 of its text (hex) and its size in bytes. */
+declare const __HAKO_CLI_BUNDLE__: { readonly sha256: string; readonly size: number };
 
 interface Pending {
   readonly script: vm.Script;
@@ -47,7 +52,7 @@ function provideGlobals(): void {
   const g = globalThis as Record<string, unknown>;
   g.__himp = (specifier: string) => import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, bundleUrl).href : specifier);
   g.__hakoImportMetaUrl = bundleUrl.href;
-  g.__hakoImportMetaResolve = (specifier: string) => import.meta.resolve(specifier);
+  g.__hakoImportMetaResolve = (specifier: string) => pathToFileURL(createRequire(bundleFile).resolve(specifier)).href;
 }
 
 export async function loadCli(): Promise<CliModule> {
@@ -57,8 +62,8 @@ export async function loadCli(): Promise<CliModule> {
   if (debugging || dir === undefined) return createRequire(import.meta.url)(bundleFile) as CliModule;
 
   const source = readFileSync(bundleFile, 'utf8');
-  const digest = createHash('sha256').update(source).digest('hex').slice(0, 32);
-  const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${digest}.bin`);
+  if (Buffer.byteLength(source) !== __HAKO_CLI_BUNDLE__.size) return createRequire(import.meta.url)(bundleFile) as CliModule;
+  const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${__HAKO_CLI_BUNDLE__.sha256.slice(0, 32)}.bin`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);

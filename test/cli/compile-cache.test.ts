@@ -4,11 +4,13 @@
  * folder others could write into is never used. Output is the same whichever way the CLI was compiled.
  */
 import { expect } from 'chai';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runHako } from '../helpers/cli.js';
-import { definitionsDir } from '../helpers/paths.js';
+import { definitionsDir, repoRoot } from '../helpers/paths.js';
 
 const NO_AWS = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
 const args = ['show-definition', path.join(definitionsDir, 'hello.jsonnet')];
@@ -53,6 +55,34 @@ describe('CLI: code cache of the bundle', function () {
     expect(readFileSync(file).equals(before)).to.equal(true);
     expect(entries()).to.deep.equal(written);
     expect([first.stdout, second.stdout]).to.deep.equal([baseline.stdout, baseline.stdout]);
+  });
+
+  it("is named by the SHA-256 of cli.cjs that the build recorded, so that another build's cache is never offered", async function () {
+    const bundle = path.join(repoRoot, 'dist', 'bundle', 'cli.cjs');
+    if (!existsSync(bundle)) this.skip();
+    expect((await runHako(args, { env: env() })).code).to.equal(0);
+    const digest = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 32);
+    expect(entries()).to.deep.equal([`cli-${process.version}-${process.arch}-${digest}.bin`]);
+  });
+
+  it('is not used for a cli.cjs changed since the build (another size): that bundle runs, compiled afresh', function () {
+    const built = path.join(repoRoot, 'dist', 'bundle');
+    if (!existsSync(built)) this.skip();
+    // A copy of the installed layout whose cli.cjs gained a line after the build.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'hako-edited-'));
+    try {
+      cpSync(path.join(repoRoot, 'bin'), path.join(root, 'bin'), { recursive: true });
+      cpSync(built, path.join(root, 'dist', 'bundle'), { recursive: true });
+      cpSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
+      symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+      appendFileSync(path.join(root, 'dist', 'bundle', 'cli.cjs'), '\nglobalThis.__hakoEditedBundle = true;\n');
+      const r = spawnSync(process.execPath, [path.join(root, 'bin', 'hako'), ...args], { env: { ...process.env, ...env(), NO_COLOR: '1' }, encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.include('"id": "hello"');
+      expect(entries(), 'nothing cached for a bundle the build did not write').to.deep.equal([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('replaces a cache V8 rejects, and the run still succeeds', async () => {

@@ -12,10 +12,11 @@
  * evaluation binds them to its own implementations (mode, providers, environment, limits). An evaluation that is
  * never adopted has its callbacks refused, so nothing it asks for is read.
  *
- * The state lives on `globalThis`: the CLI's entry (dist/bundle/main.js) and the rest of the CLI (cli.cjs) are
+ * The state lives on `globalThis`: the CLI's entry (dist/bundle/main.cjs) and the rest of the CLI (cli.cjs) are
  * separate bundles, each with its own copy of this module.
  */
 import path from 'node:path';
+import { jsonnetAddon } from './jsonnet-addon.js';
 
 export type NativeImplementation = (...args: unknown[]) => unknown;
 
@@ -139,7 +140,7 @@ function speculate(speculation: Speculation, name: string, args: readonly unknow
 /** Starts evaluating `setup` now, unless a head start is already held. */
 export async function startHeadStart(setup: EvaluationSetup, speculation: Speculation): Promise<void> {
   if (holder[KEY] !== undefined) return;
-  const { Jsonnet } = await import('@hanazuki/node-jsonnet');
+  const { Jsonnet } = jsonnetAddon();
   const vm = new Jsonnet();
   vm.extString('appId', setup.appId);
   let bind!: (implementations: ReadonlyMap<string, NativeImplementation> | undefined) => void;

@@ -7,6 +7,7 @@ import type { ProviderContext } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { interruption, untilStopped, type EvaluationLimits } from './interruptible.js';
 import { adoptHeadStart, nativeSignatures, type EvaluationSetup, type NativeImplementation } from './head-start.js';
+import { jsonnetAddon } from './jsonnet-addon.js';
 import { jsonnetIssue, parseJsonnetError } from './jsonnet-errors.js';
 import type { Jsonnet } from '@hanazuki/node-jsonnet';
 
@@ -43,7 +44,7 @@ export async function evaluateJsonnet(options: JsonnetEvaluationOptions): Promis
     }
   }
   // The addon (libjsonnet, a native library) loads with the first evaluation, not with every command that could.
-  const { Jsonnet, JsonnetError } = await import('@hanazuki/node-jsonnet');
+  const { Jsonnet, JsonnetError } = jsonnetAddon();
 
   // libjsonnet only keeps the text of an error thrown by a native callback; keep the error itself so that the
   // issue carries our message (and hint) rather than `ProviderError: …`.
