@@ -50,7 +50,6 @@ import { describeLiveService, observeStatus, renderStatus } from './status.js';
 import { revisionAfter, taskDefinitionArnKey } from './steps.js';
 import { ecsLocks } from './locks.js';
 import { followTaskLogs, fromModel, reportTaskLogTails } from './logs/task-logs.js';
-import { verifyEcs } from './verify/index.js';
 import { deleteServiceStepId, planRemove, planStop } from './stop-remove.js';
 import { waitForDeployment } from './wait.js';
 
@@ -140,7 +139,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       return [...(sd?.steps ?? []), ...elb.steps, ...ecsSteps, ...autoscaling];
     },
 
-    verify: async (anyModel, verifyContext) => verifyEcs(ecsModel(anyModel), aws, verifyContext),
+    // Loaded by `hako verify` only: its checks reach services (IAM, ECR, EC2…) no other command calls.
+    verify: async (anyModel, verifyContext) => (await import('./verify/index.js')).verifyEcs(ecsModel(anyModel), aws, verifyContext),
 
     async check(model: AnyAppModel): Promise<void> {
       await checkSecrets(model.containers, aws());

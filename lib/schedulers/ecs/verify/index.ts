@@ -9,7 +9,7 @@ import { isOutputRef } from '../../../plan/outputs.js';
 import { failed, logGroupKey, ok, skipped, type VerifyCheck, type VerifyContext } from '../../../verify/checks.js';
 import { HakoError } from '../../../errors.js';
 import { findDeploymentGroup } from '../codedeploy/discover.js';
-import { isCodeDeployApp } from '../codedeploy/plan.js';
+import { isCodeDeployApp } from '../codedeploy/controller.js';
 import { serviceBindings } from '../load-balancers.js';
 import { checkSecrets } from '../secrets-check.js';
 import { imageCheck } from './images.js';
