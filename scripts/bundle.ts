@@ -8,15 +8,16 @@
  *   from several commands went into chunks of its own. A CommonJS script rather than a module, so that Node 20 can
  *   compile it from a code cache (lib/cli/bundle-loader.ts: a no-op deploy 381 -> 345 ms CPU).
  * - Islands, imported with `import()` only and loaded on first use: the AWS SDK, from its ES module builds, one file
- *   per client (aws-sdk-client-ecs.js, with chunks shared between clients), and yargs (lib/cli/yargs-cli.ts: help,
- *   completion and usage errors). Loaded from node_modules instead, a deploy's SDK was ~200 CommonJS files, each
- *   also scanned for its exports: a quarter of a no-op deploy's CPU. A static `import` of an island, or of the
- *   native Jsonnet addon or the Kubernetes client (left in node_modules), would load it with every command: the
- *   build fails on one.
+ *   per client (aws-sdk-client-ecs.cjs, with chunks shared between clients), and yargs (yargs.js, an ES module:
+ *   lib/cli/yargs-cli.ts, for help, completion and usage errors). Loaded from node_modules instead, a deploy's SDK
+ *   was ~200 CommonJS files, each also scanned for its exports: a quarter of a no-op deploy's CPU. The SDK files are
+ *   split as ES modules and each then rewritten as a CommonJS script, which the loader compiles with a code cache
+ *   (a no-op deploy 308 -> 247 ms CPU). A static `import` of an island, or of the native Jsonnet addon or the
+ *   Kubernetes client (left in node_modules), would load it with every command: the build fails on one.
  * - main.cjs: lib/cli/entry.ts, which answers `--version` before cli.cjs is loaded, starts a one-definition
  *   command's Jsonnet evaluation while cli.cjs loads (lib/definition/evaluate/head-start.ts), and loads cli.cjs
- *   (lib/cli/bundle-loader.ts). CommonJS, as bin/hako is (bin/package.json): until a command needs an island,
- *   Node's ES module loader is never set up.
+ *   and the SDK scripts (lib/cli/bundle-loader.ts). CommonJS, as bin/hako is (bin/package.json): until a command
+ *   needs yargs, a plugin or the Kubernetes client, Node's ES module loader is never set up.
  *
  * Minified (names kept: lib/errors.ts recognises error classes by name) with source maps (`--debug`).
  * dist/bundle-manifest.json records the packages in each file (bench-startup checks that show-definition loads no
@@ -24,7 +25,7 @@
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +34,7 @@ const outdir = path.join(root, 'dist', 'bundle');
 
 /** Packages bundled into files of their own, loaded on first `import()`. */
 const ISLAND = /^(@aws-sdk\/[\w.-]+|yargs)$/;
+const SDK = /^@aws-sdk\//;
 /** Left in node_modules: a native addon, and a client too big to load unless asked for (lib/kube). */
 const EXTERNAL = ['@hanazuki/node-jsonnet', '@kubernetes/client-node'];
 
@@ -104,9 +106,59 @@ const eager = Object.entries(cli.metafile.inputs).flatMap(([file, input]) =>
 );
 if (eager.length > 0) throw new Error(`import() these, so that they load only when used:\n  ${eager.join('\n  ')}`);
 
-// What the loader checks before it offers a code cache for cli.cjs (lib/cli/bundle-loader.ts).
+// yargs: an ES module island (help, completion and usage errors only).
+const islandBuild = await build({
+  ...common,
+  entryPoints: Object.fromEntries([...islands].filter((s) => !SDK.test(s)).map((s) => [islandFile(s), s])),
+  splitting: true,
+  external: EXTERNAL,
+});
+
+// The SDK islands: built as ES modules, since esbuild splits only those (the clients share most of their code), then
+// each file rewritten as a CommonJS script (`.cjs`), which the loader compiles with a code cache as it does cli.cjs:
+// Node 20 compiles ES modules afresh on every run, ~30-50 ms of a deploy's CPU. `import()` becomes `require()`
+// (a script compiled from a cache cannot import), and a chunk's `require("./chunk-….cjs")` is the loader's, which
+// runs that script likewise. No banner: in a script `require` is real.
+const staging = path.join(root, 'dist', 'bundle-sdk-esm');
+rmSync(staging, { recursive: true, force: true });
+const { banner: _banner, ...esm } = common;
+const sdkBuild = await build({
+  ...esm,
+  outdir: staging,
+  entryPoints: Object.fromEntries([...islands].filter((s) => SDK.test(s)).map((s) => [islandFile(s), s])),
+  splitting: true,
+  external: EXTERNAL,
+});
+const sdkScripts: Record<string, number> = {};
+const sdkDigest = createHash('sha256');
+for (const file of readdirSync(staging).filter((f) => f.endsWith('.js')).sort()) {
+  const script = file.replace(/\.js$/, '.cjs');
+  await build({
+    entryPoints: [path.join(staging, file)],
+    outfile: path.join(outdir, script),
+    bundle: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    // Already minified, with names kept: only the whitespace the rewrite adds goes.
+    minifyWhitespace: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  // The chunks it needs are .cjs files now (also for Node's own require(), which loads them with --debug).
+  const text = readFileSync(path.join(outdir, script), 'utf8').replace(/require\("\.\/([\w.-]+)\.js"\)/g, 'require("./$1.cjs")');
+  if (/(?<![\w$.])import\(/.test(text)) throw new Error(`${script} kept an import(): it could not run from a code cache`);
+  writeFileSync(path.join(outdir, script), text);
+  sdkScripts[script] = Buffer.byteLength(text);
+  sdkDigest.update(`${script}\0`).update(text);
+}
+rmSync(staging, { recursive: true, force: true });
+
+// What the loader checks before it offers a code cache for cli.cjs and the SDK scripts (lib/cli/bundle-loader.ts).
 const cliBytes = readFileSync(cliFile);
 const cliBundle = { sha256: createHash('sha256').update(cliBytes).digest('hex'), size: cliBytes.length };
+const sdkBundle = { sha256: sdkDigest.digest('hex'), sizes: sdkScripts };
 
 const entry = await build({
   ...common,
@@ -114,7 +166,7 @@ const entry = await build({
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   banner: { js: 'var __hakoEntryUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'import.meta.url': '__hakoEntryUrl', __HAKO_CLI_BUNDLE__: JSON.stringify(cliBundle) },
+  define: { 'import.meta.url': '__hakoEntryUrl', __HAKO_CLI_BUNDLE__: JSON.stringify(cliBundle), __HAKO_SDK_SCRIPTS__: JSON.stringify(sdkBundle) },
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'entry.js') },
   // The head start (lib/definition/evaluate/head-start.ts) loads the Jsonnet addon from here: the same module as
   // cli.cjs's, so that both see one JsonnetError class.
@@ -132,20 +184,15 @@ const entry = await build({
   ],
 });
 
-const islandBuild = await build({
-  ...common,
-  entryPoints: Object.fromEntries([...islands].map((s) => [islandFile(s), s])),
-  splitting: true,
-  external: EXTERNAL,
-});
 
 const manifest: Record<string, string[]> = {};
-for (const metafile of [cli.metafile, entry.metafile, islandBuild.metafile] satisfies Metafile[]) {
+const shipped = (metafile: Metafile, file: string): string => (metafile === sdkBuild.metafile ? path.basename(file).replace(/\.js$/, '.cjs') : path.basename(file));
+for (const metafile of [cli.metafile, entry.metafile, islandBuild.metafile, sdkBuild.metafile] satisfies Metafile[]) {
   for (const [file, output] of Object.entries(metafile.outputs)) {
     if (file.endsWith('.map')) continue;
     const packages = new Set<string>();
     for (const input of Object.keys(output.inputs)) packages.add(/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'hako');
-    manifest[path.basename(file)] = [...packages].sort();
+    manifest[shipped(metafile, file)] = [...packages].sort();
   }
 }
 writeFileSync(path.join(root, 'dist', 'bundle-manifest.json'), JSON.stringify(manifest, null, 1) + '\n');

@@ -1,6 +1,7 @@
 /**
  * The bundle's way to load the CLI (scripts/bundle.ts puts it in place of ./load-cli.ts in dist/bundle/main.cjs):
- * dist/bundle/cli.cjs, compiled with a V8 code cache.
+ * dist/bundle/cli.cjs, compiled with a V8 code cache; and, when a command first uses an AWS client, the SDK scripts
+ * (aws-sdk-client-*.cjs and the chunks they share), each compiled with a cache of its own likewise.
  *
  * Compiling the ~700 KB bundle costs ~20 ms of every command's start-up, and compiling the functions a command then
  * runs as much again. Node ≥ 22.1 keeps compiled code between runs for any module (`module.enableCompileCache()`,
@@ -40,17 +41,24 @@ const bundleFile = fileURLToPath(bundleUrl);
 
 /** cli.cjs as scripts/bundle.ts wrote it: the SHA-256 of its text (hex) and its size in bytes. */
 declare const __HAKO_CLI_BUNDLE__: { readonly sha256: string; readonly size: number };
+/** The SDK scripts as scripts/bundle.ts wrote them: one SHA-256 of them all, and each one's size in bytes. */
+declare const __HAKO_SDK_SCRIPTS__: { readonly sha256: string; readonly sizes: Readonly<Record<string, number>> };
 
 interface Pending {
   readonly script: vm.Script;
   readonly cacheFile: string;
 }
-let pending: Pending | undefined;
+const pending: Pending[] = [];
 
 /** What the bundle's rewritten `import()` and `import.meta` refer to (see above). */
 function provideGlobals(): void {
   const g = globalThis as Record<string, unknown>;
-  g.__himp = (specifier: string) => import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, bundleUrl).href : specifier);
+  g.__himp = (specifier: string) => {
+    // An SDK client: one of the bundle's CommonJS scripts (scripts/bundle.ts), loaded here with its code cache.
+    const sdk = /^\.\/(aws-sdk-[\w.-]+)\.js$/.exec(specifier);
+    if (sdk !== null) return Promise.resolve().then(() => requireSdkScript(`${sdk[1]!}.cjs`));
+    return import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, bundleUrl).href : specifier);
+  };
   g.__hakoImportMetaUrl = bundleUrl.href;
   g.__hakoImportMetaResolve = (specifier: string) => pathToFileURL(createRequire(bundleFile).resolve(specifier)).href;
 }
@@ -72,39 +80,103 @@ export async function loadCli(): Promise<CliModule> {
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: bundleFile, ...(cachedData === undefined ? {} : { cachedData }) });
-  if (cachedData === undefined || script.cachedDataRejected === true) pending = { script, cacheFile };
+  if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, cacheFile });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
   return module.exports as CliModule;
 }
 
-/** Stores the code cache if this run made none before (best effort: a cache that cannot be written is no error). */
-export function cliFinished(): void {
-  const p = pending;
-  pending = undefined;
-  if (p === undefined) return;
+const bundleDir = path.dirname(bundleFile);
+const sdkModules = new Map<string, { exports: unknown }>();
+
+/**
+ * One of the SDK scripts (`aws-sdk-client-ecs.cjs` and the chunks they share), run once as CommonJS would, compiled
+ * with the code cache of an earlier run of the same build. Their caches live in a folder of their own per build,
+ * one file per script, written after the command for the scripts this run compiled afresh.
+ */
+function requireSdkScript(name: string): unknown {
+  const known = sdkModules.get(name);
+  if (known !== undefined) return known.exports;
+  const file = path.join(bundleDir, name);
+  const nodeRequire = createRequire(file);
+  // With --debug, Node's require() loads them all, applying their source maps.
+  if (process.argv.includes('--debug') || process.env.HAKO_DEBUG === '1') return nodeRequire(file);
+  const dir = sdkCacheDir();
+  const source = readFileSync(file, 'utf8');
+  const built = __HAKO_SDK_SCRIPTS__.sizes[name];
+  // A script the build did not write (or no cache folder): run as written, with no cache.
+  const cacheFile = dir !== undefined && built === Buffer.byteLength(source) ? path.join(dir, `${name}.bin`) : undefined;
+  let cachedData: Buffer | undefined;
   try {
-    const data = p.script.createCachedData();
-    // Written aside and renamed: a concurrent run reads either no cache or a whole one.
-    const temporary = `${p.cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, p.cacheFile);
-    pruneOldCaches(path.dirname(p.cacheFile));
+    cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
   } catch {
-    // A read-only home, a full disk: the next run compiles as this one did.
+    cachedData = undefined;
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) pending.push({ script, cacheFile });
+  // Registered before it runs, as require() does: a chunk that requires this one back sees its exports so far.
+  const module = { exports: {} as unknown };
+  sdkModules.set(name, module);
+  const localRequire = (specifier: string): unknown => {
+    const chunk = /^\.\/([\w.-]+\.cjs)$/.exec(specifier);
+    return chunk !== null ? requireSdkScript(chunk[1]!) : nodeRequire(specifier);
+  };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run(module.exports, Object.assign(localRequire, { resolve: nodeRequire.resolve, cache: nodeRequire.cache }), module, file, bundleDir);
+  return module.exports;
+}
+
+/** This build's folder of SDK script caches, made if missing; undefined when caching is off or unsafe. */
+function sdkCacheDir(): string | undefined {
+  const dir = cacheDir();
+  if (dir === undefined) return undefined;
+  const own = path.join(dir, `sdk-${process.version}-${process.arch}-${__HAKO_SDK_SCRIPTS__.sha256.slice(0, 32)}`);
+  try {
+    mkdirSync(own, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  return own;
+}
+
+/** Stores the code caches this run made (best effort: a cache that cannot be written is no error). */
+export function cliFinished(): void {
+  const dirs = new Set<string>();
+  for (const p of pending.splice(0)) {
+    try {
+      const data = p.script.createCachedData();
+      // Written aside and renamed: a concurrent run reads either no cache or a whole one.
+      const temporary = `${p.cacheFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, data, { mode: 0o600 });
+      renameSync(temporary, p.cacheFile);
+      dirs.add(path.dirname(p.cacheFile));
+    } catch {
+      // A read-only home, a full disk: the next run compiles as this one did.
+    }
+  }
+  const top = cacheDir();
+  if (dirs.size > 0 && top !== undefined) {
+    try {
+      pruneOldCaches(top);
+    } catch {
+      // Best effort, as above.
+    }
   }
 }
 
-/** Each build leaves a cache (~0.6 MB): the most recently written few stay, for a few installed versions in turn. */
+/** Each build leaves a cache of cli.cjs (~0.6 MB) and a folder of SDK script caches: the most recently written few of each kind stay, for a few installed versions in turn. */
 const KEPT_CACHES = 4;
 
 function pruneOldCaches(dir: string): void {
-  const caches = readdirSync(dir)
-    .filter((f) => /^cli-.+\.bin$/.test(f))
-    .map((f) => ({ file: path.join(dir, f), written: statSync(path.join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.written - a.written);
-  for (const old of caches.slice(KEPT_CACHES)) rmSync(old.file, { force: true });
+  for (const kind of [/^cli-.+\.bin$/, /^sdk-v[^/]+$/]) {
+    const caches = readdirSync(dir)
+      .filter((f) => kind.test(f))
+      .map((f) => ({ file: path.join(dir, f), written: statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.written - a.written);
+    for (const old of caches.slice(KEPT_CACHES)) rmSync(old.file, { recursive: true, force: true });
+  }
 }
 
 /** The cache folder, made if missing; undefined when off or when others could write into it. */

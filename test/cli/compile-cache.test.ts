@@ -85,6 +85,35 @@ describe('CLI: code cache of the bundle', function () {
     }
   });
 
+  it('keeps one for each SDK script a command loads, in a folder of the build, read back by the next run unchanged', async function () {
+    if (!existsSync(path.join(repoRoot, 'dist', 'bundle', 'aws-sdk-client-ssm.cjs'))) this.skip();
+    // --expand reads an SSM parameter: the SSM client loads and sends (to a port where nothing listens, which fails).
+    const definition = path.join(home, 'ssm.jsonnet');
+    writeFileSync(
+      definition,
+      "{ scheduler: { type: 'ecs', region: 'ap-northeast-1', cluster: 'c', desired_count: 1 }, app: { image: 'busybox', memory: 64, env: { X: std.native('provide.ssm')('{}', '/p') } } }\n",
+    );
+    const run = () => runHako(['show-definition', '--expand', definition], { env: { ...env(), AWS_MAX_ATTEMPTS: '1' } });
+    const first = await run();
+    expect(first.code, first.stderr).to.equal(1);
+    const folders = entries().filter((f) => f.startsWith('sdk-'));
+    expect(folders).to.have.length(1);
+    expect(folders[0]).to.match(new RegExp(`^sdk-${process.version}-${process.arch}-[0-9a-f]{32}$`));
+    const folder = path.join(cacheDir, folders[0]!);
+    expect(statSync(folder).mode & 0o777).to.equal(0o700);
+    const caches = readdirSync(folder).sort();
+    expect(caches).to.include('aws-sdk-client-ssm.cjs.bin');
+    expect(caches.filter((f) => f.startsWith('chunk-')), 'the chunks it shares with other clients').to.not.be.empty;
+    expect(caches.some((f) => f.startsWith('aws-sdk-client-ecs')), 'only what the command loaded').to.equal(false);
+    const before = caches.map((f) => readFileSync(path.join(folder, f)));
+
+    const second = await run();
+    expect(second.code).to.equal(1);
+    expect(second.stderr).to.equal(first.stderr);
+    expect(readdirSync(folder).sort()).to.deep.equal(caches);
+    caches.forEach((f, i) => expect(readFileSync(path.join(folder, f)).equals(before[i]!), `${f} rewritten`).to.equal(true));
+  });
+
   it('replaces a cache V8 rejects, and the run still succeeds', async () => {
     expect((await runHako(args, { env: env() })).code).to.equal(0);
     const file = path.join(cacheDir, entries()[0]!);
