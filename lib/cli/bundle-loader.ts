@@ -65,26 +65,13 @@ function provideGlobals(): void {
 
 export async function loadCli(): Promise<CliModule> {
   provideGlobals();
-  const debugging = process.argv.includes('--debug') || process.env.HAKO_DEBUG === '1';
-  const dir = cacheDir();
-  if (debugging || dir === undefined) return createRequire(import.meta.url)(bundleFile) as CliModule;
-
+  const dir = debugging() ? undefined : cacheDir();
+  if (dir === undefined) return createRequire(import.meta.url)(bundleFile) as CliModule;
   const source = readFileSync(bundleFile, 'utf8');
+  // A cli.cjs the build did not write: run as written, with no cache.
   if (Buffer.byteLength(source) !== __HAKO_CLI_BUNDLE__.size) return createRequire(import.meta.url)(bundleFile) as CliModule;
-  const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${__HAKO_CLI_BUNDLE__.sha256.slice(0, 32)}.bin`);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: bundleFile, ...(cachedData === undefined ? {} : { cachedData }) });
-  if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, cacheFile });
-  const module = { exports: {} as unknown };
-  const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run(module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
-  return module.exports as CliModule;
+  const script = compile(bundleFile, source, path.join(dir, `cli-${process.version}-${process.arch}-${__HAKO_CLI_BUNDLE__.sha256.slice(0, 32)}.bin`));
+  return run(script, bundleFile, createRequire(bundleFile)) as CliModule;
 }
 
 const bundleDir = path.dirname(bundleFile);
@@ -101,12 +88,23 @@ function requireSdkScript(name: string): unknown {
   const file = path.join(bundleDir, name);
   const nodeRequire = createRequire(file);
   // With --debug, Node's require() loads them all, applying their source maps.
-  if (process.argv.includes('--debug') || process.env.HAKO_DEBUG === '1') return nodeRequire(file);
+  if (debugging()) return nodeRequire(file);
   const dir = sdkCacheDir();
   const source = readFileSync(file, 'utf8');
-  const built = __HAKO_SDK_SCRIPTS__.sizes[name];
   // A script the build did not write (or no cache folder): run as written, with no cache.
-  const cacheFile = dir !== undefined && built === Buffer.byteLength(source) ? path.join(dir, `${name}.bin`) : undefined;
+  const cacheFile = dir !== undefined && __HAKO_SDK_SCRIPTS__.sizes[name] === Buffer.byteLength(source) ? path.join(dir, `${name}.bin`) : undefined;
+  const script = compile(file, source, cacheFile);
+  const localRequire = (specifier: string): unknown => {
+    const chunk = /^\.\/([\w.-]+\.cjs)$/.exec(specifier);
+    return chunk !== null ? requireSdkScript(chunk[1]!) : nodeRequire(specifier);
+  };
+  return run(script, file, Object.assign(localRequire, { resolve: nodeRequire.resolve, cache: nodeRequire.cache }), (module) => sdkModules.set(name, module));
+}
+
+const debugging = (): boolean => process.argv.includes('--debug') || process.env.HAKO_DEBUG === '1';
+
+/** Compiles a CommonJS script with the cache in `cacheFile` if V8 accepts it; otherwise the cache is made after the command. */
+function compile(file: string, source: string, cacheFile: string | undefined): vm.Script {
   let cachedData: Buffer | undefined;
   try {
     cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
@@ -116,29 +114,34 @@ function requireSdkScript(name: string): unknown {
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) pending.push({ script, cacheFile });
-  // Registered before it runs, as require() does: a chunk that requires this one back sees its exports so far.
+  return script;
+}
+
+/** Runs a compiled script as CommonJS runs a module; `register` sees its module before it runs, as require's cache does. */
+function run(script: vm.Script, file: string, require: (specifier: string) => unknown, register?: (module: { exports: unknown }) => void): unknown {
   const module = { exports: {} as unknown };
-  sdkModules.set(name, module);
-  const localRequire = (specifier: string): unknown => {
-    const chunk = /^\.\/([\w.-]+\.cjs)$/.exec(specifier);
-    return chunk !== null ? requireSdkScript(chunk[1]!) : nodeRequire(specifier);
-  };
-  const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run(module.exports, Object.assign(localRequire, { resolve: nodeRequire.resolve, cache: nodeRequire.cache }), module, file, bundleDir);
+  register?.(module);
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper(module.exports, require, module, file, path.dirname(file));
   return module.exports;
 }
 
-/** This build's folder of SDK script caches, made if missing; undefined when caching is off or unsafe. */
+let sdkDir: string | undefined | null = null;
+
+/** This build's folder of SDK script caches, made once if missing; undefined when caching is off or unsafe. */
 function sdkCacheDir(): string | undefined {
+  if (sdkDir !== null) return sdkDir;
   const dir = cacheDir();
-  if (dir === undefined) return undefined;
-  const own = path.join(dir, `sdk-${process.version}-${process.arch}-${__HAKO_SDK_SCRIPTS__.sha256.slice(0, 32)}`);
-  try {
-    mkdirSync(own, { mode: 0o700 });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  sdkDir = dir === undefined ? undefined : path.join(dir, `sdk-${process.version}-${process.arch}-${__HAKO_SDK_SCRIPTS__.sha256.slice(0, 32)}`);
+  if (sdkDir !== undefined) {
+    try {
+      // Inside the owner-only folder cacheDir() checked: nobody else can have made it.
+      mkdirSync(sdkDir, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') sdkDir = undefined;
+    }
   }
-  return own;
+  return sdkDir;
 }
 
 /** Stores the code caches this run made (best effort: a cache that cannot be written is no error). */
