@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { DuplicateResourcesError } from '../../../../lib/errors.js';
 import { CREATED_BY_TAG, OWNER_TAG } from '../../../../lib/scripts/ownership.js';
+import { rejectionOf } from '../../../helpers/definition-error.js';
 import { FakeElbv2 } from '../../../helpers/fake-elbv2.js';
 import { deploy, remove } from './alb-driver.js';
 
@@ -15,15 +16,7 @@ const web = {
   rules: [{ listener_port: 80, priority: 10, host_header: 'web.example.com' }],
 };
 
-async function expectDuplicates(p: Promise<unknown>): Promise<DuplicateResourcesError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(DuplicateResourcesError);
-    return e as DuplicateResourcesError;
-  }
-  expect.fail('expected a DuplicateResourcesError');
-}
+const expectDuplicates = (p: Promise<unknown>): Promise<DuplicateResourcesError> => rejectionOf(p, DuplicateResourcesError);
 
 /** The app deployed once, then copies made the way an emulator makes them for a repeated create. */
 async function deployedWithCopies(): Promise<FakeElbv2> {
