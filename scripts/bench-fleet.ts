@@ -3,7 +3,7 @@
  * generated definitions (scripts/fleet-definitions.ts), then
  *
  *   - `show-definition DIR`                 wall, peak RSS
- *   - `deploy DIR` (first: creates them)    wall (the RegisterTaskDefinition budget, 20 then 1/s, sets it)
+ *   - `deploy DIR` (first: creates them)    wall
  *   - `deploy DIR` unchanged                wall, peak RSS, ECS calls per app
  *   - `RELEASE=n deploy DIR` (env change)   wall, peak RSS, ECS calls per app; again with the budget off
  *   - with --compare: the same no-op deploy and show-definition as one process per app, one after the other

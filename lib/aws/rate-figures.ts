@@ -13,8 +13,9 @@
  * - Every other service hako calls publishes no bucket figures for the calls hako makes; they get DEFAULT_FIGURE,
  *   a conservative guess, and the adaptive part of the budget (rate-budget.ts) lowers it if AWS disagrees.
  *
- * These are the account's whole allowance: other tools share it. The budget starts from them and backs off when AWS
- * throttles anyway. An account with raised quotas can say so with HAKO_AWS_RATE_SCALE (rate-budget.ts).
+ * These are an account's default allowance (other tools share it; AWS raises it on request). The budget starts from
+ * them, probes above them until AWS first throttles, and backs off when it does (rate-budget.ts). An account with
+ * raised quotas can say so with HAKO_AWS_RATE_SCALE.
  */
 
 export interface BucketFigure {

@@ -1,7 +1,7 @@
 /**
  * Puts an SDK client's requests on the run's rate budget (rate-budget.ts). The middleware sits inside the SDK's
- * retry loop (right after its retry middleware, like the retry notice), so every attempt waits for its token and
- * every throttled attempt slows the budget down.
+ * retry loop (right after its retry middleware, like the retry notice), so every attempt waits for its token, every
+ * throttled attempt slows the budget down, and every paced attempt AWS accepts lets a budget still probing go faster.
  */
 import type { RateBudget } from './rate-budget.js';
 import { retryReason } from './retry-notice.js';
@@ -34,9 +34,11 @@ export function addRateBudget(client: ClientLike, service: string, budget: RateB
     async (args: unknown): Promise<unknown> => {
       const operation = (context.commandName ?? 'request').replace(/Command$/, '');
       const where = await (region ??= regionOf(client));
-      await budget.take(service, where, operation);
+      const paced = await budget.take(service, where, operation);
       try {
-        return await next(args);
+        const output = await next(args);
+        if (paced) budget.accepted(service, where, operation);
+        return output;
       } catch (err) {
         if (retryReason(err) === 'throttled') budget.throttled(service, where, operation);
         throw err;

@@ -14,6 +14,8 @@ export interface RecordedCall {
   readonly startedAt: number;
   /** The fault injected into this call, if any. */
   readonly faulted?: FaultMode;
+  /** The quota bucket (`enforceQuotas`) that was empty: the call was throttled for going over the quota. */
+  readonly overQuota?: string;
   /** True when moto received the call (and so may have acted on it): false for drop-before and injected errors. */
   readonly reachedServer: boolean;
   /** moto's status when it answered (for drop-after: the answer the client never got). */
@@ -59,7 +61,7 @@ export function formatCalls(calls: readonly RecordedCall[]): string {
   return calls
     .map((c) => {
       const attempt = c.attempt === undefined ? '' : ` [attempt ${c.attempt}${c.maxAttempts === undefined ? '' : `/${c.maxAttempts}`}]`;
-      const fault = c.faulted === undefined ? '' : ` ${c.faulted}`;
+      const fault = c.faulted === undefined ? '' : ` ${c.faulted}${c.overQuota === undefined ? '' : ` (over quota: ${c.overQuota})`}`;
       const server = c.faulted === 'drop-after' && c.serverStatus !== undefined ? ` (moto ${c.serverStatus})` : '';
       const error = c.error === undefined ? '' : ` (${c.error})`;
       return `${callName(c)} ${c.status ?? '-'}${fault}${server}${attempt}${c.rewritten ? ' rewritten' : ''}${error}`;

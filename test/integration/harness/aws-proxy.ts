@@ -6,6 +6,7 @@
  *   mutating call" is checked on what reached AWS rather than on what hako says it did;
  * - injects faults, scripted or seeded-random, in each protocol's own error shape (aws-fault-responses.ts) or by
  *   dropping the connection before or after moto acted (aws-fault-plan.ts);
+ * - enforces request quotas as AWS's token buckets would, which moto does not (aws-quota.ts);
  * - rewrites answers, to make moto report what it cannot (a container's non-zero exit code, a rollout that
  *   stays IN_PROGRESS or fails, a CodeDeploy deployment that succeeds).
  *
@@ -18,11 +19,13 @@ import { header, identifyAwsCall, type AwsCallIdentity } from './aws-call-identi
 import { isMutatingCall, type RecordedCall } from './aws-call-recording.js';
 import { FaultPlan, type FaultMode, type RandomFaults, type ScriptedFault } from './aws-fault-plan.js';
 import { faultResponse } from './aws-fault-responses.js';
+import { Quotas, type QuotaBucket } from './aws-quota.js';
 import type { MotoHandle } from './moto.js';
 
 export { callName, formatCalls, isMutatingCall, type RecordedCall } from './aws-call-recording.js';
 export type { ProxiedRequest, RewriteFn, RewriteMatch, RewriteOptions } from './aws-answer-rewrites.js';
 export { FAULT_MODES, type FaultMode, type RandomFaults, type ScriptedFault } from './aws-fault-plan.js';
+export type { QuotaBucket } from './aws-quota.js';
 
 type MutableCall = { -readonly [K in keyof RecordedCall]: RecordedCall[K] };
 
@@ -33,6 +36,7 @@ export class AwsProxy {
   private readonly recorded: MutableCall[] = [];
   private readonly plan = new FaultPlan();
   private readonly rewrites = new AnswerRewrites();
+  private quotas: Quotas | undefined;
   private readonly sockets = new Set<net.Socket>();
   // moto answers `Connection: close` anyway; a private agent lets stop() cut requests still in flight.
   private readonly agent = new http.Agent({ keepAlive: false });
@@ -110,6 +114,14 @@ export class AwsProxy {
     return this.plan.randomFaults(options);
   }
 
+  /**
+   * Throttles, from now on, every call that finds its quota bucket empty (aws-quota.ts), as AWS would; scripted
+   * and random faults are decided first, and a call they fault takes no token.
+   */
+  enforceQuotas(buckets: readonly QuotaBucket[]): void {
+    this.quotas = new Quotas(buckets);
+  }
+
   /** The random-fault seed in use, if any. */
   faultSeed(): number | undefined {
     return this.plan.seed();
@@ -122,6 +134,7 @@ export class AwsProxy {
 
   clearFaults(): void {
     this.plan.clear();
+    this.quotas = undefined;
   }
 
   /** Rewrites every later successful answer to `match` (with `errors`, error answers too). Several rewrites of one call apply in the order given. */
@@ -162,7 +175,14 @@ export class AwsProxy {
 
     const identity = identifyAwsCall({ method, url, headers: req.headers, body });
     const call = this.record(identity, req);
-    const mode: FaultMode | undefined = this.plan.decide(identity);
+    let mode: FaultMode | undefined = this.plan.decide(identity);
+    if (mode === undefined && this.quotas !== undefined) {
+      const overQuota = this.quotas.admit(identity);
+      if (overQuota !== undefined) {
+        mode = 'throttle';
+        call.overQuota = overQuota;
+      }
+    }
     if (mode !== undefined) call.faulted = mode;
 
     if (mode === 'drop-before') {
