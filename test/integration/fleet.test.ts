@@ -16,7 +16,7 @@ import { fleetAppIds, writeFleetDefinitions } from '../../scripts/fleet-definiti
 import { runHako } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { motoClientConfig } from './harness/aws.js';
-import { useAwsProxy, type QuotaBucket } from './harness/aws-proxy.js';
+import { formatCalls, useAwsProxy, type QuotaBucket, type RecordedCall } from './harness/aws-proxy.js';
 import { defaultFaultSeed } from './harness/aws-fault-plan.js';
 import { useMoto } from './harness/moto.js';
 
@@ -43,22 +43,30 @@ const ECS_BUCKETS: readonly QuotaBucket[] = [
  */
 const MAX_OVER_QUOTA = 8;
 
+interface FleetRun {
+  readonly calls: RecordedCall[];
+  readonly wallMs: number;
+  readonly overQuota: Map<string, number>;
+}
+
 describe('integration: fifty apps in one run under throttling (fault-injecting proxy)', function () {
   this.timeout(600_000);
   const moto = useMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
   const proxy = useAwsProxy(moto);
+  // moto is reset before each test: the account (VPC, cluster) is made again for each.
+  let account: { readonly env: NodeJS.ProcessEnv };
+  beforeEach(async () => {
+    account = await prepareEmulatorAccount(moto.endpoint());
+  });
 
-  it('deploys all fifty, each once, against ECS-enforced quotas, with a few requests over quota at most', async () => {
-    const account = await prepareEmulatorAccount(moto.endpoint());
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-fleet-'));
-    writeFleetDefinitions(dir, APPS, { cluster: CLUSTER, region: moto.region() });
-    const seed = defaultFaultSeed();
-    proxy.proxy().randomFaults({ seed, rate: 0.1, modes: ['throttle'] });
-    proxy.proxy().enforceQuotas(ECS_BUCKETS);
-    const why = `seed ${seed} (replay with HAKO_FAULT_SEED=${seed})`;
-
+  /**
+   * `hako deploy --output json DIR` of the fifty apps; asserts that it exits 0, that every app reports itself
+   * deployed on `revision`, and that moto holds every service once, ACTIVE, on that revision. Returns the ECS calls.
+   */
+  async function deployFleet(dir: string, env: NodeJS.ProcessEnv, revision: number, why: string): Promise<FleetRun> {
+    proxy.clearCalls();
     const started = Date.now();
-    const r = await runHako(['deploy', '--output', 'json', dir], { env: { ...proxy.env(), AWS_PROFILE: undefined, ...account.env }, cwd: repoRoot });
+    const r = await runHako(['deploy', '--output', 'json', dir], { env: { ...proxy.env(), AWS_PROFILE: undefined, ...account.env, ...env }, cwd: repoRoot });
     const wallMs = Date.now() - started;
     // On failure, what went wrong: the error lines and the apps that did not end deployed (the log is long).
     const problems = r.stderr
@@ -68,37 +76,72 @@ describe('integration: fifty apps in one run under throttling (fault-injecting p
     if (r.code !== 0) writeFileSync(path.join(dir, 'stderr.log'), r.stderr);
     expect(r.code, `${why}\n${problems}\n${r.stderr.slice(-1500)}\n(whole log: ${path.join(dir, 'stderr.log')})`).to.equal(0);
     const doc = JSON.parse(r.stdout) as { apps: { app: string; result: string; revision: string }[] };
-    expect(doc.apps.map((a) => [a.app, a.result, a.revision]), why).to.deep.equal(fleetAppIds(APPS).map((id) => [id, 'deployed', `${id}:1`]));
+    expect(doc.apps.map((a) => [a.app, a.result, a.revision]), why).to.deep.equal(fleetAppIds(APPS).map((id) => [id, 'deployed', `${id}:${revision}`]));
+
+    // What moto holds: every service once, ACTIVE, on that revision.
+    const ecs = new ECSClient(motoClientConfig(moto));
+    try {
+      for (let i = 0; i < APPS; i += 10) {
+        const ids = fleetAppIds(APPS).slice(i, i + 10);
+        const services = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ids }))).services ?? [];
+        expect(services.map((s) => [s.serviceName, s.status, s.taskDefinition?.split('/').pop()]), why).to.deep.equal(
+          ids.map((id) => [id, 'ACTIVE', `${id}:${revision}`]),
+        );
+      }
+      // moto reads familyPrefix as a whole family name: list them all.
+      const revisions = ((await ecs.send(new ListTaskDefinitionsCommand({ maxResults: 100 }))).taskDefinitionArns ?? []).filter((a) => a.includes(':task-definition/fleet-app-'));
+      expect(revisions, why).to.have.length(APPS * revision);
+    } finally {
+      ecs.destroy();
+    }
 
     const calls = proxy.calls().filter((c) => c.service === 'ECS');
-    const throttled = calls.filter((c) => c.faulted === 'throttle').length;
-    const injected = calls.filter((c) => c.faulted === 'throttle' && c.overQuota === undefined).length;
-    expect(injected, `${why}: no throttling was injected, the test proves nothing`).to.be.greaterThan(0);
-    // Fifty registrations against a bucket of 20 refilled at 1/s: the quota was met, so the budget had to adapt.
-    const registrations = calls.filter((c) => c.operation === 'RegisterTaskDefinition' && c.faulted === undefined);
-    expect(registrations.length, why).to.equal(APPS);
     const overQuota = new Map<string, number>();
     for (const c of calls) if (c.overQuota !== undefined) overQuota.set(c.overQuota, (overQuota.get(c.overQuota) ?? 0) + 1);
     for (const [bucket, count] of overQuota) expect(count, `${why}: ${count} requests over the ${bucket} quota`).to.be.at.most(MAX_OVER_QUOTA);
     // Throttled requests were retried, not multiplied: a few attempts more than the calls throttled, no storm.
     const attemptsPerCall = calls.length / new Set(calls.map((c) => c.invocationId ?? `${c.operation}${c.startedAt}`)).size;
     expect(attemptsPerCall, why).to.be.below(1.5);
+    return { calls, wallMs, overQuota };
+  }
 
-    // What moto holds: every service once, ACTIVE, on its one revision.
-    const ecs = new ECSClient(motoClientConfig(moto));
-    try {
-      for (let i = 0; i < APPS; i += 10) {
-        const ids = fleetAppIds(APPS).slice(i, i + 10);
-        const services = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ids }))).services ?? [];
-        expect(services.map((s) => [s.serviceName, s.status, s.taskDefinition?.split('/').pop()]), why).to.deep.equal(ids.map((id) => [id, 'ACTIVE', `${id}:1`]));
-      }
-      // moto reads familyPrefix as a whole family name: list them all.
-      const revisions = ((await ecs.send(new ListTaskDefinitionsCommand({ maxResults: 100 }))).taskDefinitionArns ?? []).filter((a) => a.includes(':task-definition/fleet-app-'));
-      expect(revisions, why).to.have.length(APPS);
-    } finally {
-      ecs.destroy();
-    }
-    const over = [...overQuota].map(([bucket, count]) => `${count} ${bucket}`).join(', ') || 'none';
-    process.stdout.write(`      (${APPS} apps in ${(wallMs / 1000).toFixed(1)} s; ${calls.length} ECS requests, ${throttled} throttled: ${injected} injected, over quota: ${over})\n`);
+  const report = (what: string, run: FleetRun): void => {
+    const throttled = run.calls.filter((c) => c.faulted === 'throttle').length;
+    const over = [...run.overQuota].map(([bucket, count]) => `${count} ${bucket}`).join(', ') || 'none';
+    process.stdout.write(`      (${what}: ${APPS} apps in ${(run.wallMs / 1000).toFixed(1)} s; ${run.calls.length} ECS requests, ${throttled} throttled, over quota: ${over})\n`);
+  };
+
+  it('deploys all fifty, each once, against ECS-enforced quotas and random throttling, with a few requests over quota at most', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-fleet-'));
+    writeFleetDefinitions(dir, APPS, { cluster: CLUSTER, region: moto.region() });
+    const seed = defaultFaultSeed();
+    proxy.proxy().randomFaults({ seed, rate: 0.1, modes: ['throttle'] });
+    proxy.proxy().enforceQuotas(ECS_BUCKETS);
+    const why = `seed ${seed} (replay with HAKO_FAULT_SEED=${seed})`;
+
+    const run = await deployFleet(dir, {}, 1, why);
+    const injected = run.calls.filter((c) => c.faulted === 'throttle' && c.overQuota === undefined).length;
+    expect(injected, `${why}: no throttling was injected, the test proves nothing`).to.be.greaterThan(0);
+    const registrations = run.calls.filter((c) => c.operation === 'RegisterTaskDefinition' && c.faulted === undefined);
+    expect(registrations.length, why).to.equal(APPS);
+    report('first deploy, random throttling', run);
+  });
+
+  it('a changed deploy of all fifty probes above the published RegisterTaskDefinition rate, and stops at its first throttle', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-fleet-'));
+    writeFleetDefinitions(dir, APPS, { cluster: CLUSTER, region: moto.region() });
+    // Revision 1 of every app, quickly: no quotas and no budget.
+    await deployFleet(dir, { HAKO_AWS_RATE_SCALE: 'off' }, 1, 'set-up');
+
+    proxy.proxy().enforceQuotas(ECS_BUCKETS);
+    const run = await deployFleet(dir, { RELEASE: '2' }, 2, 'changed deploy');
+    // Fifty registrations at once, against 20 then 1/s: once past the burst, a budget that probes goes over the
+    // quota (each accepted request raises the rate above 1/s), and the throttle ends the probing within a few.
+    const registrations = run.calls.filter((c) => c.operation === 'RegisterTaskDefinition');
+    expect(registrations.filter((c) => c.faulted === undefined), formatCalls(registrations)).to.have.length(APPS);
+    expect(run.overQuota.get('task definition modify') ?? 0, formatCalls(registrations)).to.be.within(1, MAX_OVER_QUOTA);
+    // After the throttle the registrations keep to the quota: none of the last twenty was throttled.
+    expect(registrations.slice(-20).filter((c) => c.overQuota !== undefined), formatCalls(registrations)).to.deep.equal([]);
+    report('changed deploy, quotas only', run);
   });
 });
