@@ -12,7 +12,8 @@
  *   lib/cli/yargs-cli.ts, for help, completion and usage errors). Loaded from node_modules instead, a deploy's SDK
  *   was ~200 CommonJS files, each also scanned for its exports: a quarter of a no-op deploy's CPU. The SDK files are
  *   split as ES modules and each then rewritten as a CommonJS script, which the loader compiles with a code cache
- *   (a no-op deploy 308 -> 247 ms CPU). A static `import` of an island, or of the native Jsonnet addon or the
+ *   (a no-op deploy 308 -> 247 ms CPU). Each client's file keeps only the client and the commands hako's ports send
+ *   (lib/aws/sdk-packages.ts), not the service's whole API (a no-op deploy 222 -> 202 ms CPU). A static `import` of an island, or of the native Jsonnet addon or the
  *   Kubernetes client (left in node_modules), would load it with every command: the build fails on one.
  * - main.cjs: lib/cli/entry.ts, which answers `--version` before cli.cjs is loaded, starts a one-definition
  *   command's Jsonnet evaluation while cli.cjs loads (lib/definition/evaluate/head-start.ts), and loads cli.cjs
@@ -28,6 +29,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sdkExports } from '../lib/aws/sdk-packages.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outdir = path.join(root, 'dist', 'bundle');
@@ -122,12 +124,30 @@ const islandBuild = await build({
 const staging = path.join(root, 'dist', 'bundle-sdk-esm');
 rmSync(staging, { recursive: true, force: true });
 const { banner: _banner, ...esm } = common;
+// Each client's entry is a module of our own that re-exports only what hako uses from its package (the SDK is
+// free of side effects: esbuild drops the rest). A package the CLI imports and the list lacks is a build error.
+const used = sdkExports();
+const sdkPackages = [...islands].filter((s) => SDK.test(s));
+const unlisted = sdkPackages.filter((p) => !used.has(p));
+if (unlisted.length > 0) throw new Error(`lib/aws/sdk-packages.ts lists no exports for ${unlisted.join(', ')}`);
 const sdkBuild = await build({
   ...esm,
   outdir: staging,
-  entryPoints: Object.fromEntries([...islands].filter((s) => SDK.test(s)).map((s) => [islandFile(s), s])),
+  entryPoints: Object.fromEntries(sdkPackages.map((s) => [islandFile(s), s])),
   splitting: true,
   external: EXTERNAL,
+  plugins: [
+    {
+      name: 'sdk-exports',
+      setup(b) {
+        b.onResolve({ filter: SDK }, (args) => (args.kind === 'entry-point' ? { path: args.path, namespace: 'sdk-exports' } : undefined));
+        b.onLoad({ filter: /.*/, namespace: 'sdk-exports' }, (args) => ({
+          contents: `export { ${used.get(args.path)!.join(', ')} } from ${JSON.stringify(args.path)};`,
+          resolveDir: root,
+        }));
+      },
+    },
+  ],
 });
 const sdkScripts: Record<string, number> = {};
 const sdkDigest = createHash('sha256');

@@ -3,6 +3,7 @@
  * One generic binder instead of a hand-written wrapper per call keeps every service to a few lines.
  */
 import { toAwsApiError } from './aws-error.js';
+import { operationOf } from './sdk-packages.js';
 
 /** The one thing we need from an SDK v3 client (and its resolved config, to name the region in errors). */
 export interface SdkClient {
@@ -40,7 +41,7 @@ export function bindPort<P>(
 ): P {
   const port: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const method of Object.keys(methods)) {
-    const operation = method.charAt(0).toUpperCase() + method.slice(1);
+    const operation = operationOf(method);
     const Command = commands[`${operation}Command`];
     if (typeof Command !== 'function') {
       throw new Error(`internal error: the ${service} SDK has no ${operation}Command`);

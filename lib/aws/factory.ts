@@ -21,6 +21,7 @@ import { addRateBudget } from './rate-middleware.js';
 import { assertProfileExists } from './profiles.js';
 import { addRetryNotice } from './retry-notice.js';
 import { adaptS3, type RawS3Api } from './s3-adapter.js';
+import { SDK_PACKAGES } from './sdk-packages.js';
 import {
   ECS_METHODS,
   ELBV2_METHODS,
@@ -104,13 +105,14 @@ interface ServiceSpec<P> {
 }
 
 
-// Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them.
+// Literal specifiers (not a computed string) so TypeScript checks each package and bundlers can see them; they are
+// SDK_PACKAGES's (sdk-packages.ts), which scripts/bundle.ts checks when it keeps of each only what hako uses.
 const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
   ecs: {
     service: 'ECS',
     methods: ECS_METHODS,
     sentOnce: ['registerTaskDefinition'],
-    load: async () => sdk(await import('@aws-sdk/client-ecs'), 'ECSClient'),
+    load: async () => sdk(await import('@aws-sdk/client-ecs'), SDK_PACKAGES.ecs.client),
   },
   elbv2: {
     service: 'ELBv2',
@@ -118,7 +120,7 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     // AWS answers a repeated CreateLoadBalancer/CreateTargetGroup/CreateListener with the same settings with the
     // existing resource, but not every endpoint does (moto makes another), and CreateRule never does.
     sentOnce: ['createLoadBalancer', 'createTargetGroup', 'createListener', 'createRule'],
-    load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing-v2'), 'ElasticLoadBalancingV2Client'),
+    load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing-v2'), SDK_PACKAGES.elbv2.client),
   },
   elb: {
     service: 'ELB',
@@ -126,17 +128,17 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     // CreateLoadBalancer is not sent once: a classic load balancer's name is unique in the account and region, so a
     // request the SDK repeats after a lost response cannot make a second one — it fails with
     // DuplicateAccessPointName, and the executor then observes and adopts what the first request made.
-    load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing'), 'ElasticLoadBalancingClient'),
+    load: async () => sdk(await import('@aws-sdk/client-elastic-load-balancing'), SDK_PACKAGES.elb.client),
   },
   route53: {
     service: 'Route53',
     methods: ROUTE53_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-route-53'), 'Route53Client'),
+    load: async () => sdk(await import('@aws-sdk/client-route-53'), SDK_PACKAGES.route53.client),
   },
   s3: {
     service: 'S3',
     methods: S3_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-s3'), 'S3Client'),
+    load: async () => sdk(await import('@aws-sdk/client-s3'), SDK_PACKAGES.s3.client),
     // Virtual-hosted addressing puts the bucket in the host name, which a local endpoint cannot resolve.
     extraConfig: () => (customEndpointFor('S3') ? { forcePathStyle: true } : {}),
     adapt: (raw: RawS3Api) => adaptS3(raw),
@@ -144,32 +146,32 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
   logs: {
     service: 'CloudWatchLogs',
     methods: LOGS_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-cloudwatch-logs'), 'CloudWatchLogsClient'),
+    load: async () => sdk(await import('@aws-sdk/client-cloudwatch-logs'), SDK_PACKAGES.logs.client),
   },
   ec2: {
     service: 'EC2',
     methods: EC2_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-ec2'), 'EC2Client'),
+    load: async () => sdk(await import('@aws-sdk/client-ec2'), SDK_PACKAGES.ec2.client),
   },
   ssm: {
     service: 'SSM',
     methods: SSM_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-ssm'), 'SSMClient'),
+    load: async () => sdk(await import('@aws-sdk/client-ssm'), SDK_PACKAGES.ssm.client),
   },
   secretsManager: {
     service: 'SecretsManager',
     methods: SECRETS_MANAGER_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-secrets-manager'), 'SecretsManagerClient'),
+    load: async () => sdk(await import('@aws-sdk/client-secrets-manager'), SDK_PACKAGES.secretsManager.client),
   },
   applicationAutoScaling: {
     service: 'ApplicationAutoScaling',
     methods: APPLICATION_AUTO_SCALING_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-application-auto-scaling'), 'ApplicationAutoScalingClient'),
+    load: async () => sdk(await import('@aws-sdk/client-application-auto-scaling'), SDK_PACKAGES.applicationAutoScaling.client),
   },
   cloudWatch: {
     service: 'CloudWatch',
     methods: CLOUD_WATCH_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-cloudwatch'), 'CloudWatchClient'),
+    load: async () => sdk(await import('@aws-sdk/client-cloudwatch'), SDK_PACKAGES.cloudWatch.client),
   },
   codeDeploy: {
     service: 'CodeDeploy',
@@ -178,22 +180,22 @@ const SPECS: { readonly [K in keyof AwsPorts]: ServiceSpec<AwsPorts[K]> } = {
     // (or be refused while the first runs). The executor observes instead (the run id in its description).
     sentOnce: ['createDeployment'],
     bestEffort: ['getDeploymentTarget'],
-    load: async () => sdk(await import('@aws-sdk/client-codedeploy'), 'CodeDeployClient'),
+    load: async () => sdk(await import('@aws-sdk/client-codedeploy'), SDK_PACKAGES.codeDeploy.client),
   },
   iam: {
     service: 'IAM',
     methods: IAM_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-iam'), 'IAMClient'),
+    load: async () => sdk(await import('@aws-sdk/client-iam'), SDK_PACKAGES.iam.client),
   },
   ecr: {
     service: 'ECR',
     methods: ECR_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-ecr'), 'ECRClient'),
+    load: async () => sdk(await import('@aws-sdk/client-ecr'), SDK_PACKAGES.ecr.client),
   },
   serviceDiscovery: {
     service: 'ServiceDiscovery',
     methods: SERVICE_DISCOVERY_METHODS,
-    load: async () => sdk(await import('@aws-sdk/client-servicediscovery'), 'ServiceDiscoveryClient'),
+    load: async () => sdk(await import('@aws-sdk/client-servicediscovery'), SDK_PACKAGES.serviceDiscovery.client),
   },
 };
 
