@@ -30,6 +30,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sdkExports } from '../lib/aws/sdk-packages.js';
+import { commands } from '../lib/cli/commands/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outdir = path.join(root, 'dist', 'bundle');
@@ -179,6 +180,8 @@ rmSync(staging, { recursive: true, force: true });
 const cliBytes = readFileSync(cliFile);
 const cliBundle = { sha256: createHash('sha256').update(cliBytes).digest('hex'), size: cliBytes.length };
 const sdkBundle = { sha256: sdkDigest.digest('hex'), sizes: sdkScripts };
+// The loader keeps a cli.cjs cache per command: the names, as the CLI registers them (`deploy <file..>` → deploy).
+const commandNames = commands.map((c) => c.command.split(' ')[0]!);
 
 const entry = await build({
   ...common,
@@ -186,7 +189,12 @@ const entry = await build({
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   banner: { js: 'var __hakoEntryUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'import.meta.url': '__hakoEntryUrl', __HAKO_CLI_BUNDLE__: JSON.stringify(cliBundle), __HAKO_SDK_SCRIPTS__: JSON.stringify(sdkBundle) },
+  define: {
+    'import.meta.url': '__hakoEntryUrl',
+    __HAKO_CLI_BUNDLE__: JSON.stringify(cliBundle),
+    __HAKO_SDK_SCRIPTS__: JSON.stringify(sdkBundle),
+    __HAKO_COMMANDS__: JSON.stringify(commandNames),
+  },
   entryPoints: { main: path.join(root, 'dist', 'lib', 'cli', 'entry.js') },
   // The head start (lib/definition/evaluate/head-start.ts) loads the Jsonnet addon from here: the same module as
   // cli.cjs's, so that both see one JsonnetError class.

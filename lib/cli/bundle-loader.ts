@@ -18,7 +18,10 @@
  *   of the source it checks only the length: a cache must never be offered to a different bundle of the same
  *   length.) A cli.cjs whose size is not the one built with this file is loaded without any cache. A rejected
  *   cache is written anew after the run.
- * - The cache is made after the command has run, so that it holds the functions the command compiled on the way.
+ * - The cache is made after the command has run, so that it holds the functions the command compiled on the way;
+ *   and each command has its own (`…--deploy.bin`): a cache made by `show-definition` lacks what `deploy` runs,
+ *   which deploy would then compile on every run (~10-25 ms of CPU). A command line whose first word is not one of
+ *   hako's commands (scripts/bundle.ts lists them here) shares one cache, `…--other.bin`.
  * - `import()` inside a script compiled from a cache fails on Node 20 ("A dynamic import callback was not
  *   specified"), so the bundle's dynamic imports call `__himp` (scripts/bundle.ts rewrites them), which imports
  *   from here, next to the bundle. `import.meta` has no meaning in a script: `__hakoImportMetaUrl` and
@@ -41,6 +44,8 @@ const bundleFile = fileURLToPath(bundleUrl);
 
 /** cli.cjs as scripts/bundle.ts wrote it: the SHA-256 of its text (hex) and its size in bytes. */
 declare const __HAKO_CLI_BUNDLE__: { readonly sha256: string; readonly size: number };
+/** hako's command names, as lib/cli/commands/index.ts registers them (scripts/bundle.ts reads them). */
+declare const __HAKO_COMMANDS__: readonly string[];
 /** The SDK scripts as scripts/bundle.ts wrote them: one SHA-256 of them all, and each one's size in bytes. */
 declare const __HAKO_SDK_SCRIPTS__: { readonly sha256: string; readonly sizes: Readonly<Record<string, number>> };
 
@@ -70,7 +75,8 @@ export async function loadCli(): Promise<CliModule> {
   const source = readFileSync(bundleFile, 'utf8');
   // A cli.cjs the build did not write: run as written, with no cache.
   if (Buffer.byteLength(source) !== __HAKO_CLI_BUNDLE__.size) return createRequire(import.meta.url)(bundleFile) as CliModule;
-  const script = compile(bundleFile, source, path.join(dir, `cli-${process.version}-${process.arch}-${__HAKO_CLI_BUNDLE__.sha256.slice(0, 32)}.bin`));
+  const command = process.argv[2] !== undefined && __HAKO_COMMANDS__.includes(process.argv[2]) ? process.argv[2] : 'other';
+  const script = compile(bundleFile, source, path.join(dir, `cli-${process.version}-${process.arch}-${__HAKO_CLI_BUNDLE__.sha256.slice(0, 32)}--${command}.bin`));
   return run(script, bundleFile, createRequire(bundleFile)) as CliModule;
 }
 
@@ -169,16 +175,25 @@ export function cliFinished(): void {
   }
 }
 
-/** Each build leaves a cache of cli.cjs (~0.6 MB) and a folder of SDK script caches: the most recently written few of each kind stay, for a few installed versions in turn. */
-const KEPT_CACHES = 4;
+/**
+ * Each build leaves caches of cli.cjs (~0.6-0.8 MB per command used) and a folder of SDK script caches: those of
+ * the builds written most recently stay, for a few installed versions in turn.
+ */
+const KEPT_BUILDS = 4;
 
 function pruneOldCaches(dir: string): void {
   for (const kind of [/^cli-.+\.bin$/, /^sdk-v[^/]+$/]) {
-    const caches = readdirSync(dir)
-      .filter((f) => kind.test(f))
-      .map((f) => ({ file: path.join(dir, f), written: statSync(path.join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.written - a.written);
-    for (const old of caches.slice(KEPT_CACHES)) rmSync(old.file, { recursive: true, force: true });
+    // A build's files: its cli caches (one per command, `…--deploy.bin`) or its SDK folder. Its age: its newest.
+    const builds = new Map<string, { files: string[]; written: number }>();
+    for (const f of readdirSync(dir).filter((name) => kind.test(name))) {
+      const build = f.replace(/(--[a-z-]+)?\.bin$/, '');
+      const entry = builds.get(build) ?? { files: [], written: 0 };
+      entry.files.push(path.join(dir, f));
+      entry.written = Math.max(entry.written, statSync(path.join(dir, f)).mtimeMs);
+      builds.set(build, entry);
+    }
+    const old = [...builds.values()].sort((a, b) => b.written - a.written).slice(KEPT_BUILDS);
+    for (const file of old.flatMap((b) => b.files)) rmSync(file, { recursive: true, force: true });
   }
 }
 

@@ -43,7 +43,7 @@ describe('CLI: code cache of the bundle', function () {
     expect(first.code).to.equal(0);
     const written = entries();
     expect(written).to.have.length(1);
-    expect(written[0]).to.match(new RegExp(`^cli-${process.version}-${process.arch}-[0-9a-f]{32}\\.bin$`));
+    expect(written[0]).to.match(new RegExp(`^cli-${process.version}-${process.arch}-[0-9a-f]{32}--show-definition\\.bin$`));
     const file = path.join(cacheDir, written[0]!);
     expect(statSync(file).size).to.be.greaterThan(10_000);
     expect(statSync(cacheDir).mode & 0o777).to.equal(0o700);
@@ -62,7 +62,22 @@ describe('CLI: code cache of the bundle', function () {
     if (!existsSync(bundle)) this.skip();
     expect((await runHako(args, { env: env() })).code).to.equal(0);
     const digest = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 32);
-    expect(entries()).to.deep.equal([`cli-${process.version}-${process.arch}-${digest}.bin`]);
+    expect(entries()).to.deep.equal([`cli-${process.version}-${process.arch}-${digest}--show-definition.bin`]);
+  });
+
+  it('keeps one per command, since each compiles functions the others do not; other first words share one', async () => {
+    expect((await runHako(args, { env: env() })).code).to.equal(0);
+    expect((await runHako(['schema'], { env: env() })).code).to.equal(0);
+    expect((await runHako(['no-such-command'], { env: env() })).code).to.equal(2);
+    expect((await runHako(['--help'], { env: env() })).code).to.equal(0);
+    const names = entries()
+      .filter((f) => f.startsWith('cli-'))
+      .map((f) => /--([a-z-]+)\.bin$/.exec(f)?.[1])
+      .sort();
+    expect(names).to.deep.equal(['other', 'schema', 'show-definition']);
+    // Each made by its own command: the show-definition one holds more of the CLI than the usage error's.
+    const size = (command: string): number => statSync(path.join(cacheDir, entries().find((f) => f.endsWith(`--${command}.bin`))!)).size;
+    expect(size('show-definition')).to.be.greaterThan(size('other'));
   });
 
   it('is not used for a cli.cjs changed since the build (another size): that bundle runs, compiled afresh', function () {
@@ -124,19 +139,30 @@ describe('CLI: code cache of the bundle', function () {
     expect(readFileSync(file).equals(Buffer.alloc(4096, 7)), 'rewritten').to.equal(false);
   });
 
-  it('keeps the four caches written last (one per build: old ones go)', async () => {
+  it("keeps the caches of the four builds written last, all of each one's commands (old builds go)", async () => {
     mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    const old = ['a', 'b', 'c', 'd', 'e'].map((n, i) => {
-      const file = path.join(cacheDir, `cli-v0-x-${n}.bin`);
-      writeFileSync(file, 'x');
-      utimesSync(file, 1_000_000 + i, 1_000_000 + i);
-      return path.basename(file);
-    });
+    const old = ['a', 'b', 'c', 'd', 'e'].flatMap((n, i) =>
+      ['deploy', 'diff'].map((command, j) => {
+        const file = path.join(cacheDir, `cli-v0-x-${n}--${command}.bin`);
+        writeFileSync(file, 'x');
+        // Build e's diff cache is older than build d's: a build is as recent as its newest cache.
+        const at = n === 'e' && command === 'diff' ? 1_000_000 : 1_000_000 + 10 * i + j;
+        utimesSync(file, at, at);
+        return path.basename(file);
+      }),
+    );
     expect((await runHako(args, { env: env() })).code).to.equal(0);
     const left = entries();
-    expect(left).to.have.length(4);
-    // This build's cache and the three most recent of the others.
-    expect(left.filter((f) => old.includes(f)).sort()).to.deep.equal(['cli-v0-x-c.bin', 'cli-v0-x-d.bin', 'cli-v0-x-e.bin']);
+    // This build's cache and every cache of the three most recent other builds.
+    expect(left).to.have.length(7);
+    expect(left.filter((f) => old.includes(f)).sort()).to.deep.equal([
+      'cli-v0-x-c--deploy.bin',
+      'cli-v0-x-c--diff.bin',
+      'cli-v0-x-d--deploy.bin',
+      'cli-v0-x-d--diff.bin',
+      'cli-v0-x-e--deploy.bin',
+      'cli-v0-x-e--diff.bin',
+    ]);
   });
 
   it('never uses a folder that others may write into', async () => {
