@@ -22,6 +22,10 @@
  *   and each command has its own (`…--deploy.bin`): a cache made by `show-definition` lacks what `deploy` runs,
  *   which deploy would then compile on every run (~10-25 ms of CPU). A command line whose first word is not one of
  *   hako's commands (scripts/bundle.ts lists them here) shares one cache, `…--other.bin`.
+ * - The first GENERATIONS runs that read a cache write it again: what a run compiles adds to what it read, so the
+ *   cache comes to hold what those runs ran together. A first run that did little (a failed request: none of the
+ *   SDK's answer handling ran; `status` before any deploy) does not decide the cache for good. The generation is
+ *   the file's first byte; V8's data follows.
  * - `import()` inside a script compiled from a cache fails on Node 20 ("A dynamic import callback was not
  *   specified"), so the bundle's dynamic imports call `__himp` (scripts/bundle.ts rewrites them), which imports
  *   from here, next to the bundle. `import.meta` has no meaning in a script: `__hakoImportMetaUrl` and
@@ -52,7 +56,11 @@ declare const __HAKO_SDK_SCRIPTS__: { readonly sha256: string; readonly sizes: R
 interface Pending {
   readonly script: vm.Script;
   readonly cacheFile: string;
+  readonly generation: number;
 }
+
+/** How many runs write a cache (see above): the first makes it, the next ones add what they compiled. */
+const GENERATIONS = 3;
 const pending: Pending[] = [];
 
 /** What the bundle's rewritten `import()` and `import.meta` refer to (see above). */
@@ -109,17 +117,26 @@ function requireSdkScript(name: string): unknown {
 
 const debugging = (): boolean => process.argv.includes('--debug') || process.env.HAKO_DEBUG === '1';
 
-/** Compiles a CommonJS script with the cache in `cacheFile` if V8 accepts it; otherwise the cache is made after the command. */
+/**
+ * Compiles a CommonJS script with the cache in `cacheFile` if V8 accepts it. The cache is (re)made after the command
+ * when there was none, V8 rejected it, or it is of an early generation.
+ */
 function compile(file: string, source: string, cacheFile: string | undefined): vm.Script {
-  let cachedData: Buffer | undefined;
+  let stored: Buffer | undefined;
   try {
-    cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
+    stored = cacheFile === undefined ? undefined : readFileSync(cacheFile);
   } catch {
-    cachedData = undefined;
+    stored = undefined;
   }
+  const generation = stored !== undefined && stored.length > 1 ? stored[0]! : 0;
+  const cachedData = generation > 0 ? stored!.subarray(1) : undefined;
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) pending.push({ script, cacheFile });
+  if (cacheFile !== undefined) {
+    const fresh = cachedData === undefined || script.cachedDataRejected === true;
+    if (fresh) pending.push({ script, cacheFile, generation: 1 });
+    else if (generation < GENERATIONS) pending.push({ script, cacheFile, generation: generation + 1 });
+  }
   return script;
 }
 
@@ -155,7 +172,7 @@ export function cliFinished(): void {
   const dirs = new Set<string>();
   for (const p of pending.splice(0)) {
     try {
-      const data = p.script.createCachedData();
+      const data = Buffer.concat([Buffer.from([p.generation]), p.script.createCachedData()]);
       // Written aside and renamed: a concurrent run reads either no cache or a whole one.
       const temporary = `${p.cacheFile}.${process.pid}.tmp`;
       writeFileSync(temporary, data, { mode: 0o600 });

@@ -1,7 +1,8 @@
 /**
- * The bundle's code cache (lib/cli/bundle-loader.ts): the first run of a build writes V8's cache for cli.cjs into
- * $XDG_CACHE_HOME/hako/v8, later runs read it (and leave it alone), a cache that does not fit is replaced, and a
- * folder others could write into is never used. Output is the same whichever way the CLI was compiled.
+ * The bundle's code cache (lib/cli/bundle-loader.ts): the first run of a build writes V8's cache for cli.cjs (one
+ * per command) and each SDK script it loads into $XDG_CACHE_HOME/hako/v8, the next two add to them what they
+ * compiled, later runs read them and leave them alone; a cache that does not fit is replaced, and a folder others
+ * could write into is never used. Output is the same whichever way the CLI was compiled.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -34,27 +35,34 @@ describe('CLI: code cache of the bundle', function () {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('is written by the first run, read by the next without rewriting it, and changes nothing in the output', async () => {
+  it('is written by the first run, added to by the next two, then read and left alone; the output never changes', async () => {
     const baseline = await runHako(args, { env: { ...NO_AWS, NODE_DISABLE_COMPILE_CACHE: '1', XDG_CACHE_HOME: home } });
     expect(baseline.code).to.equal(0);
     expect(entries(), 'NODE_DISABLE_COMPILE_CACHE=1 writes nothing').to.deep.equal([]);
 
-    const first = await runHako(args, { env: env() });
-    expect(first.code).to.equal(0);
-    const written = entries();
-    expect(written).to.have.length(1);
-    expect(written[0]).to.match(new RegExp(`^cli-${process.version}-${process.arch}-[0-9a-f]{32}--show-definition\\.bin$`));
-    const file = path.join(cacheDir, written[0]!);
-    expect(statSync(file).size).to.be.greaterThan(10_000);
+    const outputs: string[] = [];
+    const generations: number[] = [];
+    let file = '';
+    for (let run = 1; run <= 4; run++) {
+      const r = await runHako(args, { env: env() });
+      expect(r.code).to.equal(0);
+      outputs.push(r.stdout);
+      const written = entries();
+      expect(written).to.have.length(1);
+      file = path.join(cacheDir, written[0]!);
+      const data = readFileSync(file);
+      // The first byte is the generation: the runs that wrote the cache so far.
+      generations.push(data[0]!);
+      expect(data.length).to.be.greaterThan(10_000);
+    }
+    expect(generations).to.deep.equal([1, 2, 3, 3]);
     expect(statSync(cacheDir).mode & 0o777).to.equal(0o700);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
     const before = readFileSync(file);
-
-    const second = await runHako(args, { env: env() });
-    expect(second.code).to.equal(0);
-    // Accepted: the run had nothing to write (a rejected or missing cache is written after the run).
+    expect((await runHako(args, { env: env() })).code).to.equal(0);
+    // Accepted at the last generation: the run had nothing to write.
     expect(readFileSync(file).equals(before)).to.equal(true);
-    expect(entries()).to.deep.equal(written);
-    expect([first.stdout, second.stdout]).to.deep.equal([baseline.stdout, baseline.stdout]);
+    expect(outputs).to.deep.equal(Array<string>(4).fill(baseline.stdout));
   });
 
   it("is named by the SHA-256 of cli.cjs that the build recorded, so that another build's cache is never offered", async function () {
@@ -100,7 +108,7 @@ describe('CLI: code cache of the bundle', function () {
     }
   });
 
-  it('keeps one for each SDK script a command loads, in a folder of the build, read back by the next run unchanged', async function () {
+  it('keeps one for each SDK script a command loads, in a folder of the build, grown by the next two runs, then read back unchanged', async function () {
     if (!existsSync(path.join(repoRoot, 'dist', 'bundle', 'aws-sdk-client-ssm.cjs'))) this.skip();
     // --expand reads an SSM parameter: the SSM client loads and sends (to a port where nothing listens, which fails).
     const definition = path.join(home, 'ssm.jsonnet');
@@ -120,12 +128,21 @@ describe('CLI: code cache of the bundle', function () {
     expect(caches).to.include('aws-sdk-client-ssm.cjs.bin');
     expect(caches.filter((f) => f.startsWith('chunk-')), 'the chunks it shares with other clients').to.not.be.empty;
     expect(caches.some((f) => f.startsWith('aws-sdk-client-ecs')), 'only what the command loaded').to.equal(false);
-    const before = caches.map((f) => readFileSync(path.join(folder, f)));
+    const generation = (f: string): number => readFileSync(path.join(folder, f))[0]!;
+    expect(caches.map(generation)).to.deep.equal(caches.map(() => 1));
 
-    const second = await run();
-    expect(second.code).to.equal(1);
-    expect(second.stderr).to.equal(first.stderr);
+    // The next two runs add what they compiled (none of the answer handling ran: the request failed); the fourth
+    // reads them and writes nothing.
+    for (let n = 2; n <= 3; n++) {
+      const again = await run();
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.equal(first.stderr);
+    }
     expect(readdirSync(folder).sort()).to.deep.equal(caches);
+    expect(caches.map(generation)).to.deep.equal(caches.map(() => 3));
+    const before = caches.map((f) => readFileSync(path.join(folder, f)));
+    const fourth = await run();
+    expect(fourth.stderr).to.equal(first.stderr);
     caches.forEach((f, i) => expect(readFileSync(path.join(folder, f)).equals(before[i]!), `${f} rewritten`).to.equal(true));
   });
 
