@@ -22,6 +22,7 @@
  *
  * Runs of one app never come near these figures; the budget matters for runs of many.
  */
+import { sleep } from '../util/sleep.js';
 import { bucketsFor, type BucketFigure } from './rate-figures.js';
 
 /** Rate regained per second after a throttle, as a share of the published rate: full recovery in ~10 s. */
@@ -45,7 +46,7 @@ export interface RateBudgetOptions {
   readonly scale?: number;
   /** Monotonic milliseconds. */
   readonly now?: () => number;
-  /** Waits; tests pass virtual time. */
+  /** Waits, ending early with AbortedError when its signal fires; tests pass virtual time. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -142,7 +143,7 @@ export class RateBudget {
   constructor(options: RateBudgetOptions = {}) {
     this.scale = options.scale ?? rateScaleFromEnv();
     this.now = options.now ?? (() => performance.now());
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
   }
 
   /** False when turned off (scale 0): `take` returns at once. */

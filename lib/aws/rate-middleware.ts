@@ -3,6 +3,7 @@
  * retry loop (right after its retry middleware, like the retry notice), so every attempt waits for its token, every
  * throttled attempt slows the budget down, and every paced attempt AWS accepts lets a budget still probing go faster.
  */
+import { currentAbortSignal } from '../util/abort-scope.js';
 import type { RateBudget } from './rate-budget.js';
 import { retryReason } from './retry-notice.js';
 
@@ -34,7 +35,11 @@ export function addRateBudget(client: ClientLike, service: string, budget: RateB
     async (args: unknown): Promise<unknown> => {
       const operation = (context.commandName ?? 'request').replace(/Command$/, '');
       const where = await (region ??= regionOf(client));
-      const paced = await budget.take(service, where, operation);
+      // Ctrl-C cancels the requests still waiting for their turn (the run's signal, lib/util/abort-scope.ts): the
+      // wait ends with AbortedError and the request is never sent. A request made after it (a oneshot stopping its
+      // task) waits as usual.
+      const signal = currentAbortSignal();
+      const paced = await budget.take(service, where, operation, signal?.aborted === false ? signal : undefined);
       try {
         const output = await next(args);
         if (paced) budget.accepted(service, where, operation);

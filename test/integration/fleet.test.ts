@@ -8,13 +8,14 @@
  */
 import { expect } from 'chai';
 import { DescribeServicesCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareEmulatorAccount } from '../../scripts/emulator-account.js';
 import { fleetAppIds, writeFleetDefinitions } from '../../scripts/fleet-definitions.js';
 import { runHako } from '../helpers/cli.js';
-import { repoRoot } from '../helpers/paths.js';
+import { hakoBin, repoRoot } from '../helpers/paths.js';
 import { motoClientConfig } from './harness/aws.js';
 import { formatCalls, useAwsProxy, type QuotaBucket, type RecordedCall } from './harness/aws-proxy.js';
 import { defaultFaultSeed } from './harness/aws-fault-plan.js';
@@ -143,5 +144,44 @@ describe('integration: fifty apps in one run under throttling (fault-injecting p
     // After the throttle the registrations keep to the quota: none of the last twenty was throttled.
     expect(registrations.slice(-20).filter((c) => c.overQuota !== undefined), formatCalls(registrations)).to.deep.equal([]);
     report('changed deploy, quotas only', run);
+  });
+  it('Ctrl-C while requests wait in the rate budget ends the run at once (130), and none of them is sent after it', async () => {
+    const apps = 10;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-fleet-'));
+    writeFleetDefinitions(dir, apps, { cluster: CLUSTER, region: moto.region() });
+    // Figures × 0.05: RegisterTaskDefinition bursts 1, then one per 20 s. The first app registers at once; the next
+    // ones wait for their turn, far longer than this test lasts.
+    const child = spawn(process.execPath, [hakoBin, 'deploy', dir], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1', ...proxy.env(), AWS_PROFILE: undefined, ...account.env, HAKO_AWS_RATE_SCALE: '0.05' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let interruptedAt: number | undefined;
+    const closed = new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code));
+    });
+    const onData = (d: string): void => {
+      output += d;
+      if (interruptedAt === undefined && output.includes('✓ deployed')) {
+        // Give the apps behind it time to queue their registrations, then interrupt.
+        setTimeout(() => {
+          interruptedAt = Date.now();
+          child.kill('SIGINT');
+        }, 500);
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    const code = await closed;
+    const endedAt = Date.now();
+    expect(interruptedAt, `no app was deployed first:\n${output}`).to.not.equal(undefined);
+    expect(code, output).to.equal(130);
+    // The next token was 20 s away: the waits ended with the interrupt, not with their turn.
+    expect(endedAt - interruptedAt!, output).to.be.below(10_000);
+    const registrations = proxy.calls().filter((c) => c.operation === 'RegisterTaskDefinition');
+    expect(registrations.filter((c) => c.startedAt >= interruptedAt!), formatCalls(registrations)).to.deep.equal([]);
+    expect(output).to.match(/interrupted/);
   });
 });

@@ -3,6 +3,7 @@ import { awsFor } from '../aws.js';
 import { definitionSource, many, withDefinitionOptions, type DefinitionArgs } from '../options.js';
 import { printPlan } from '../render/plan-output.js';
 import { abortOnSignals } from '../signals.js';
+import { withAbortSignal } from '../../util/abort-scope.js';
 import type { CliCommand } from './command.js';
 
 interface Args extends DefinitionArgs {
@@ -74,7 +75,7 @@ export const oneshotCommand: CliCommand = {
     const signals = abortOnSignals();
     try {
       const { oneshot } = await import('../../actions/oneshot.js');
-      const outcome = await oneshot({
+      const outcome = await withAbortSignal(signals.signal, () => oneshot({
         source: definitionSource(args, processEnv, signals.signal),
         io,
         awsFor,
@@ -91,7 +92,7 @@ export const oneshotCommand: CliCommand = {
         logs: args.logs,
         dryRun: args['dry-run'] ?? false,
         signal: signals.signal,
-      });
+      }));
       if (outcome.dryRun) {
         await printPlan(io, outcome.displayPlan, { docker: outcome.dockerLines });
         return 0;

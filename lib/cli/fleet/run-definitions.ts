@@ -8,6 +8,7 @@ import { runawayEvaluations } from '../../definition/evaluate/runaway.js';
 import { expandDefinitionArgs } from '../../fleet/sources.js';
 import { runFleet, type FleetEntry, type FleetOutcome } from '../../fleet/runner.js';
 import { withIo } from '../../io/io-scope.js';
+import { withAbortSignal } from '../../util/abort-scope.js';
 import type { CommandContext } from '../commands/command.js';
 import { abortOnSignals, endStuckProcess } from '../signals.js';
 import { printOutcome, type AppOutcome, type AppTask } from './app-task.js';
@@ -44,7 +45,9 @@ export async function runAlone<A>(args: A, context: CommandContext, spec: Defini
   const { io, env, output } = context;
   const signals = spec.signals ? abortOnSignals() : undefined;
   try {
-    const outcome = await spec.task(args, { io, env, output, color: io.color, ...(signals === undefined ? {} : { signal: signals.signal }) });
+    const outcome = await withAbortSignal(signals?.signal, () =>
+      spec.task(args, { io, env, output, color: io.color, ...(signals === undefined ? {} : { signal: signals.signal }) }),
+    );
     printOutcome(io, output, outcome);
     return outcome.exitCode;
   } finally {
@@ -92,7 +95,8 @@ export async function runMany<A>(
       const io = view.ioFor(index);
       const appArgs = argsFor(entry);
       // The run's AWS clients are shared: their per-call messages find this app's IoHost through the scope.
-      return withIo(io, () => spec.task(appArgs, { io, env, output, color: settings.colorStdout, signal: signals.signal, locks }));
+      // Its AWS requests still waiting in the run's rate budget end at Ctrl-C (lib/util/abort-scope.ts).
+      return withIo(io, () => withAbortSignal(signals.signal, () => spec.task(appArgs, { io, env, output, color: settings.colorStdout, signal: signals.signal, locks })));
     });
   } finally {
     view.close();
