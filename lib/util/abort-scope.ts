@@ -5,24 +5,24 @@
  * budget's middleware reads it here.
  *
  * One process runs one CLI command, and all apps of a run share its one signal (Ctrl-C interrupts them all), so a
- * variable suffices. AsyncLocalStorage would follow each call through the SDK's promises, but on Node 20 it turns
- * on a hook for every promise: ~10-20 ms more CPU for a one-app deploy.
+ * process-wide record of the scopes still running suffices. AsyncLocalStorage would follow each call through the
+ * SDK's promises, but on Node 20 it turns on a hook for every promise: ~10-20 ms more CPU for a one-app deploy.
+ * Scopes of a fleet run overlap and end in any order, so each scope removes its own entry, not the last one.
  */
-let current: AbortSignal | undefined;
+const running: AbortSignal[] = [];
 
 /** Runs `work` with `signal` as the current abort signal (none: `work` runs as it is). */
 export async function withAbortSignal<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
   if (signal === undefined) return work();
-  const outer = current;
-  current = signal;
+  running.push(signal);
   try {
     return await work();
   } finally {
-    current = outer;
+    running.splice(running.lastIndexOf(signal), 1);
   }
 }
 
-/** The signal of the innermost `withAbortSignal` still running, if any. */
+/** The signal of the most recently started `withAbortSignal` scope still running, if any. */
 export function currentAbortSignal(): AbortSignal | undefined {
-  return current;
+  return running.at(-1);
 }
