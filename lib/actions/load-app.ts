@@ -127,8 +127,18 @@ function stateLocation(flag: string | undefined, environment: Environment): stri
  * load (~15 ms), and the built-in schedulers' checks. Loaded once libjsonnet evaluates the definition on a thread
  * of its own, not before: in the CLI bundle they are built on the main thread as soon as they are imported.
  */
-function validationModules() {
-  return Promise.all([import('../definition/normalise.js'), import('../scripts/builtins.js'), import('../schedulers/builtins.js')]);
+async function validationModules() {
+  // The evaluation's native functions (providers) are answered on the main thread: libjsonnet's thread stops at
+  // each call until the main thread takes it. Loading a module holds the main thread for up to ~15 ms, so a turn
+  // of the event loop before each lets a call that came meanwhile be answered first.
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  await turn();
+  const normalise = await import('../definition/normalise.js');
+  await turn();
+  const scripts = await import('../scripts/builtins.js');
+  await turn();
+  const schedulers = await import('../schedulers/builtins.js');
+  return [normalise, scripts, schedulers] as const;
 }
 
 export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
