@@ -1,13 +1,13 @@
 /**
  * `hako stop` (scale the service to zero) and `hako remove` (scale to zero, then delete it). A service that does
- * not exist is not an error: the plan is a single no-op that says so.
+ * not exist is not an error: the plan is a single no-op that says so; so is stopping a service already at zero.
  */
 import type { ecs } from '../../aws/ports.js';
 import type { Plan, Step } from '../../plan/plan.js';
 import { ECS_STEP_OWNER } from './steps.js';
 import type { ServiceTarget } from './status.js';
 
-export const STOP_REMOVE_STEP_KINDS = ['service-missing', 'stop-service', 'delete-service'] as const;
+export const STOP_REMOVE_STEP_KINDS = ['service-missing', 'service-stopped', 'stop-service', 'delete-service'] as const;
 export type StopRemoveStepKind = (typeof STOP_REMOVE_STEP_KINDS)[number];
 
 export interface ServiceMissingPayload {
@@ -61,9 +61,24 @@ function scaleToZero(service: ecs.Service, model: ServiceTarget, announce: boole
   };
 }
 
-/** Plans `hako stop` from the live service (undefined when it does not exist). */
+/**
+ * Plans `hako stop` from the live service (undefined when it does not exist). A service whose desired count is
+ * already 0 is left alone: a second stop changes nothing, and says so (hako sent UpdateService again).
+ */
 export function planStop(service: ecs.Service | undefined, model: ServiceTarget): Plan {
   if (!service) return missing(model.id);
+  if (service.desiredCount === 0 && service.schedulingStrategy !== 'DAEMON') {
+    const r = refs(service, model);
+    const step: Step<ServiceMissingPayload> = {
+      owner: ECS_STEP_OWNER,
+      kind: 'service-stopped',
+      action: 'noop',
+      resource: `service ${r.name}`,
+      title: `Service ${r.name} is already stopped (desired count 0)`,
+      payload: { serviceName: r.name },
+    };
+    return { steps: [step] };
+  }
   return { steps: [scaleToZero(service, model, true)] };
 }
 

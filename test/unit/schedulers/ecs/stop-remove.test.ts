@@ -39,6 +39,17 @@ describe('stop and remove', () => {
     expect(lines(io)).to.deep.equal([`${SERVICE_ARN} is stopped`]);
   });
 
+  it('stop of a service already at 0 is a no-op that says so, applied without calls', async () => {
+    const plan = planStop(service({ desiredCount: 0 }), model);
+    expect(hasChanges(plan)).to.equal(false);
+    expect(plan.steps.map((s) => [s.kind, s.action, s.title])).to.deep.equal([['service-stopped', 'noop', 'Service hello is already stopped (desired count 0)']]);
+    const ecs = new FakeEcs({ forbidMutations: true });
+    const io = new RecordingIoHost();
+    await applyStopRemove({ ecs, io }, plan);
+    expect(ecs.calls).to.have.length(0);
+    expect(lines(io)).to.deep.equal(['Service hello is already stopped (desired count 0)']);
+  });
+
   it('remove scales to zero, then deletes', async () => {
     const plan = planRemove(service(), model);
     expect(plan.steps.map((s) => [s.kind, s.action])).to.deep.equal([
