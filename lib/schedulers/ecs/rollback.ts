@@ -174,7 +174,15 @@ export function planRollback(observed: RollbackObserved, options: { to?: number 
   } else {
     if (!currentActive) throw new HakoError('Cannot find rollback target from INACTIVE task_definition!', 'ECS_ROLLBACK_TARGET');
     target = revisions.filter((r) => r.parsed.revision < parsed.revision).at(-1)?.arn;
-    if (!target) throw new HakoError(`Unable to find rollback target. ${current} is INACTIVE?`, 'ECS_ROLLBACK_TARGET');
+    if (!target) {
+      // hako's words, though the current revision is ACTIVE here (checked above): the hint says what is the case.
+      const later = revisions.filter((r) => r.parsed.revision > parsed.revision).map((r) => r.parsed.revision);
+      throw new HakoError(`Unable to find rollback target. ${current} is INACTIVE?`, 'ECS_ROLLBACK_TARGET', 1, {
+        hint:
+          `${parsed.family}:${parsed.revision} is the oldest ACTIVE revision of ${parsed.family}: there is nothing before it to roll back to.` +
+          (later.length > 0 ? ` Later ACTIVE revisions: ${later.join(', ')} (hako rollback --to N).` : ''),
+      });
+    }
   }
 
   const name = service.serviceName ?? service.serviceArn ?? '';

@@ -45,10 +45,27 @@ describe('planRollback', () => {
     );
   });
 
-  it("reports hako's message when there is no lower revision", () => {
-    expect(() => planRollback({ service: service({ taskDefinition: taskDefArn('hello', 1) }), taskDefinitions: revs(1) }, {})).to.throw(
-      HakoError,
-      `Unable to find rollback target. ${taskDefArn('hello', 1)} is INACTIVE?`,
+  it("reports hako's message when there is no lower revision, with a hint that says what is the case", () => {
+    let err: unknown;
+    try {
+      planRollback({ service: service({ taskDefinition: taskDefArn('hello', 1) }), taskDefinitions: revs(1) }, {});
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(HakoError);
+    expect((err as HakoError).message).to.equal(`Unable to find rollback target. ${taskDefArn('hello', 1)} is INACTIVE?`);
+    expect((err as HakoError).hint).to.equal('hello:1 is the oldest ACTIVE revision of hello: there is nothing before it to roll back to.');
+  });
+
+  it('names the later ACTIVE revisions in the hint when the service runs an older one', () => {
+    let err: unknown;
+    try {
+      planRollback({ service: service({ taskDefinition: taskDefArn('hello', 2) }), taskDefinitions: revs(2, 3, 4) }, {});
+    } catch (e) {
+      err = e;
+    }
+    expect((err as HakoError).hint).to.equal(
+      'hello:2 is the oldest ACTIVE revision of hello: there is nothing before it to roll back to. Later ACTIVE revisions: 3, 4 (hako rollback --to N).',
     );
   });
 
