@@ -7,7 +7,7 @@ export { z } from 'zod';
 export { deploy, planDeploy, type DeployOptions, type DeployResult, type PlannedDeploy } from './actions/deploy.js';
 export { loadApp, evaluateSource, type DefinitionSource, type LoadOptions, type LoadedApp } from './actions/load-app.js';
 export { oneshot, type OneshotOptions, type OneshotOutcome } from './actions/oneshot.js';
-export { remove, rollback, status, stop, type ServiceOpOptions, type StatusResult } from './actions/service-ops.js';
+export { remove, rollback, status, stop, type RollbackResult, type ServiceOpOptions, type StatusResult } from './actions/service-ops.js';
 export { showDefinition, type ShowDefinitionOptions } from './actions/show-definition.js';
 export { definitionJsonSchema } from './definition/json-schema.js';
 export type * from './definition/model.js';

@@ -55,7 +55,7 @@ async function run(prepared: PreparedApp, planned: PlannedSteps, signal: AbortSi
   return execution.journal;
 }
 
-export async function rollback(options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number }): Promise<Plan> {
+export async function rollback(options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number }): Promise<RollbackResult> {
   const prepared = await prepare(options, false);
   // Rollback changes only what the scheduler owns: its locks, not the scripts'.
   const held = await holdLocks(prepared, options.dryRun ? undefined : options.locks, false);
@@ -70,7 +70,7 @@ async function rollbackPrepared(
   prepared: PreparedApp,
   options: ServiceOpOptions & { readonly to?: number; readonly timeoutMs?: number },
   applied: () => void,
-): Promise<Plan> {
+): Promise<RollbackResult> {
   const { model, io, scheduler } = prepared;
   await runHook(prepared, 'rollbackStarting', model as never);
   const rollbackPlan = await callScheduler(prepared, 'rollback', 'planRollback', (planRollback) =>
@@ -79,7 +79,7 @@ async function rollbackPrepared(
   const planned = new PlannedSteps();
   planned.add(rollbackPlan.steps, schedulerApplier(prepared, 'rollback'));
   await runHook(prepared, 'rollbackStarted', model as never, { current: rollbackPlan.current, target: rollbackPlan.target });
-  const plan: Plan = { steps: planned.steps };
+  const plan: RollbackResult = { steps: planned.steps, ...(rollbackPlan.revision === undefined ? {} : { revision: rollbackPlan.revision }) };
   if (options.dryRun) return plan;
   const journal = await run(prepared, planned, options.signal);
   applied();
@@ -161,6 +161,13 @@ export interface StatusResult {
   readonly text: string;
   /** The scheduler's report, for `--output json`. */
   readonly data: unknown;
+  /** What runs now, as the scheduler names it (ECS: `family:revision`). */
+  readonly revision?: string;
+}
+
+/** What a rollback planned (and, unless a dry run, applied); `revision` names its target as the scheduler does. */
+export interface RollbackResult extends Plan {
+  readonly revision?: string;
 }
 
 /**
@@ -199,5 +206,5 @@ export async function status(options: ServiceOpOptions): Promise<StatusResult> {
   const scriptLines: string[][] = [];
   for (const s of prepared.scripts) scriptLines.push((await s.script.status?.(prepared.model as never)) ?? []);
   const result = await callScheduler(prepared, 'status', 'status', (statusOf) => statusOf(prepared.model, statusSections(scriptLines)));
-  return { exists: result.exists, text: result.text, data: result.data };
+  return { exists: result.exists, text: result.text, data: result.data, ...(result.revision === undefined ? {} : { revision: result.revision }) };
 }

@@ -88,6 +88,8 @@ export interface RollbackPlan {
   /** What runs now and what will run after the rollback (task definitions, images, revisions). */
   readonly current: string;
   readonly target: string;
+  /** The target as `revisionOf` names what runs (ECS: `family:revision`), for the summary of a run of many apps. */
+  readonly revision?: string;
 }
 
 export interface WaitOptions {
@@ -131,6 +133,8 @@ export interface SchedulerStatus {
   readonly text: string;
   /** The same as data, for `--output json`. */
   readonly data: unknown;
+  /** What runs now, as `revisionOf` names it (ECS: `family:revision`), for the summary of a run of many apps. */
+  readonly revision?: string;
 }
 
 /** One run's scheduler instance. */

@@ -61,6 +61,36 @@ describe('integration: hako rollback / stop / remove against moto', function () 
     expect(one.taskDefinition?.status).to.equal('ACTIVE');
   });
 
+  it('a run of many apps names the revision each rolled back to and runs now; an app not deployed fails alone', async () => {
+    type Doc = { apps: { app: string; result: string; revision?: string; exitCode: number }[]; summary: { exitCode: number } };
+    const NODEJS = path.join('definitions', 'nodejs.jsonnet');
+    expectCode(await hako('deploy', HELLO), 0);
+    expectCode(await hako('deploy', HELLO, '--tag', 'v2'), 0);
+
+    const rolled = await hako('rollback', '--output', 'json', HELLO, NODEJS);
+    expectCode(rolled, 1);
+    const rollback = JSON.parse(rolled.stdout) as Doc;
+    expect(rollback.apps.map((a) => [a.app, a.result, a.revision, a.exitCode])).to.deep.equal([
+      ['hello', 'rolled back', 'hello:1', 0],
+      ['nodejs', 'failed', undefined, 1],
+    ]);
+    expect((await service('hello')).taskDefinition).to.match(/task-definition\/hello:1$/);
+
+    const status = await hako('status', '--output', 'json', HELLO, NODEJS);
+    expectCode(status, 1);
+    const statuses = JSON.parse(status.stdout) as Doc;
+    expect(statuses.apps.map((a) => [a.app, a.result, a.revision, a.exitCode])).to.deep.equal([
+      ['hello', 'ok', 'hello:1', 0],
+      ['nodejs', 'unavailable', undefined, 1],
+    ]);
+
+    // Nothing older than hello:1: hako's message, and a hint that says what is the case.
+    const again = await hako('rollback', HELLO);
+    expectCode(again, 1);
+    expect(again.stderr).to.contain('is INACTIVE?');
+    expect(again.stderr).to.contain('hello:1 is the oldest ACTIVE revision of hello: there is nothing before it to roll back to.');
+  });
+
   it('stop scales to 0; remove leaves the service INACTIVE; a second remove exits 0', async () => {
     expectCode(await hako('deploy', HELLO), 0);
 
@@ -68,6 +98,13 @@ describe('integration: hako rollback / stop / remove against moto', function () 
     const stopped = await service('hello');
     expect(stopped.desiredCount).to.equal(0);
     expect(stopped.status).to.equal('ACTIVE');
+
+    // Stopped already: said so, and no write sent (the run's own log of its AWS calls).
+    const second = await hako('stop', '--verbose', '--output', 'json', HELLO);
+    expectCode(second, 0);
+    const events = second.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { code: string; message: string });
+    expect(events.filter((e) => e.code === 'aws.call').map((e) => e.message)).to.deep.equal(['ECS DescribeServices']);
+    expect(events.map((e) => e.message)).to.include('Service hello is already stopped (desired count 0)');
 
     expectCode(await hako('remove', HELLO), 0);
     expect((await service('hello')).status).to.equal('INACTIVE');

@@ -31,8 +31,9 @@ async function rollbackOne(args: DryRunArgs & { to?: number; timeout?: number },
     signal: app.signal,
     locks: app.locks,
   });
-  if (args['dry-run']) return planned(plan, app, 'nothing to roll back');
-  return { exitCode: 0, result: 'rolled back' };
+  const revision = plan.revision === undefined ? {} : { revision: plan.revision };
+  if (args['dry-run']) return { ...(await planned(plan, app, 'nothing to roll back')), ...revision };
+  return { exitCode: 0, result: 'rolled back', ...revision };
 }
 
 export const rollbackCommand: CliCommand = {
@@ -50,7 +51,13 @@ export const rollbackCommand: CliCommand = {
 
 async function statusOne(args: DefinitionArgs, app: AppContext): Promise<AppOutcome> {
   const result = await (await ops()).status({ source: definitionSource(args, app.env), io: app.io, awsFor });
-  return { exitCode: result.exists ? 0 : 1, result: result.exists ? 'ok' : 'unavailable', text: result.text, json: result.data };
+  return {
+    exitCode: result.exists ? 0 : 1,
+    result: result.exists ? 'ok' : 'unavailable',
+    text: result.text,
+    json: result.data,
+    ...(result.revision === undefined ? {} : { revision: result.revision }),
+  };
 }
 
 export const statusCommand: CliCommand = {

@@ -220,7 +220,7 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       if (isCodeDeployApp(model)) return (await codeDeployPart()).planCodeDeployRollbackFor(codeDeployContext, model, { ...observed, service: observed.service }, options);
       const plan = planRollback(observed, options.to === undefined ? {} : { to: options.to });
       const target = (plan.steps[0]?.payload as { taskDefinition?: string } | undefined)?.taskDefinition ?? '';
-      return { steps: plan.steps, current: observed.service.taskDefinition ?? '', target };
+      return { steps: plan.steps, current: observed.service.taskDefinition ?? '', target, revision: shortTaskDefinition(target) };
     },
 
     async planStop(anyModel: AnyAppModel): Promise<readonly Step[]> {
@@ -308,7 +308,8 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
       const elb = await classicElbStatus(model, aws());
       const all = elb === undefined ? sections : [elb, ...sections];
       if (all.length > 0) report.sections = [...all];
-      return { exists: true, text: renderStatus(report, { sections: all }), data: report };
+      const revision = report.service.taskDefinition;
+      return { exists: true, text: renderStatus(report, { sections: all }), data: report, ...(revision === '' ? {} : { revision }) };
     },
   };
 }

@@ -59,7 +59,12 @@ export function planCodeDeployRollback(model: AppModel, observed: CodeDeployRoll
       });
     }
     const newest = deploymentTaskDefinition(observed.inFlight[0]!);
-    return { steps: stopSteps(model, observed), current: newest ?? `CodeDeploy deployment ${observed.inFlight[0]!.deploymentId}`, target: running };
+    return {
+      steps: stopSteps(model, observed),
+      current: newest ?? `CodeDeploy deployment ${observed.inFlight[0]!.deploymentId}`,
+      target: running,
+      ...(running === '' ? {} : { revision: shortTaskDefinition(running) }),
+    };
   }
 
   // The revision rules are the rolling rollback's (previous ACTIVE revision, or --to N of the same family).
@@ -87,5 +92,5 @@ export function planCodeDeployRollback(model: AppModel, observed: CodeDeployRoll
       service: { cluster: model.scheduler.cluster, name: model.id },
     },
   };
-  return { steps: [step], current: running, target };
+  return { steps: [step], current: running, target, revision: shortTaskDefinition(target) };
 }
