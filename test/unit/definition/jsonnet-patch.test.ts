@@ -1,0 +1,78 @@
+/**
+ * scripts/patch-jsonnet.mjs patches libjsonnet (vendored by @hanazuki/node-jsonnet) at install so std.jsonnet is
+ * parsed once per evaluation instead of once per file. The postinstall never fails an install, so this is where a
+ * patch that stopped applying (a node-jsonnet update) shows: the installed sources must hold it. And the shared std
+ * must not change what Jsonnet means: each file still sees its own std.thisFile.
+ */
+import { Jsonnet } from '@hanazuki/node-jsonnet';
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parsePatch, reversePatch, applyPatch } from 'diff';
+import { repoRoot } from '../../helpers/paths.js';
+
+interface PatchModule {
+  planPatch(pkgDir: string, patchText: string): { plans?: { file: string; original: string; patched: string }[]; reason?: string };
+}
+
+const pkgDir = path.dirname(path.dirname(createRequire(import.meta.url).resolve('@hanazuki/node-jsonnet')));
+const patchText = readFileSync(path.join(repoRoot, 'scripts', 'jsonnet', 'stdlib-once.patch'), 'utf8');
+
+describe('the libjsonnet stdlib-once patch', () => {
+  it('is applied to the installed node-jsonnet sources (postinstall ran and the patch still fits)', () => {
+    const desugarer = readFileSync(path.join(pkgDir, 'third_party/jsonnet/core/desugarer.cpp'), 'utf8');
+    expect(desugarer).to.include('alloc->desugaredStdlib = parseStdlib();');
+    const analysis = readFileSync(path.join(pkgDir, 'third_party/jsonnet/core/static_analysis.cpp'), 'utf8');
+    expect(analysis).to.include('ast_->freeVariables.clear();');
+  });
+
+  it('applies to the pristine sources and yields exactly the installed ones', async () => {
+    const { planPatch } = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'patch-jsonnet.mjs')).href)) as PatchModule;
+    // The pristine tree, recovered by reversing the patch on the installed (patched) files.
+    const pristine = mkdtempSync(path.join(os.tmpdir(), 'hako-jsonnet-pristine-'));
+    try {
+      for (const filePatch of parsePatch(patchText)) {
+        const relative = filePatch.newFileName!.replace(/^b\//, '');
+        const original = applyPatch(readFileSync(path.join(pkgDir, relative), 'utf8'), reversePatch(filePatch));
+        expect(original, relative).to.be.a('string');
+        mkdirSync(path.dirname(path.join(pristine, relative)), { recursive: true });
+        writeFileSync(path.join(pristine, relative), original as string);
+      }
+      const plan = planPatch(pristine, patchText);
+      expect(plan.reason).to.equal(undefined);
+      expect(plan.plans).to.have.length(3);
+      for (const { file, patched } of plan.plans!) {
+        expect(patched, file).to.equal(readFileSync(path.join(pkgDir, path.relative(pristine, file)), 'utf8'));
+      }
+      // Already patched sources do not match the patch's context: the script reports that instead of patching twice.
+      expect(planPatch(pkgDir, patchText).reason).to.match(/does not match the patch's context/);
+    } finally {
+      rmSync(pristine, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps std.thisFile per file and std working in every imported file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-jsonnet-std-'));
+    try {
+      mkdirSync(path.join(dir, 'lib'));
+      writeFileSync(path.join(dir, 'lib', 'inner.libsonnet'), `{ file: std.thisFile, up: std.asciiUpper('inner') }`);
+      writeFileSync(path.join(dir, 'lib', 'outer.libsonnet'), `local inner = import 'inner.libsonnet';\n{ file: std.thisFile, inner: inner, n: std.length([1, 2, 3]) }`);
+      writeFileSync(
+        path.join(dir, 'main.jsonnet'),
+        `local outer = import 'lib/outer.libsonnet';\n{ file: std.thisFile, outer: outer, again: (import 'lib/inner.libsonnet').file, s: std.format('%s-%d', ['a', 1]) }`,
+      );
+      const out = JSON.parse(await new Jsonnet().evaluateFile(path.join(dir, 'main.jsonnet'))) as unknown;
+      expect(out).to.deep.equal({
+        file: path.join(dir, 'main.jsonnet'),
+        outer: { file: path.join(dir, 'lib', 'outer.libsonnet'), inner: { file: path.join(dir, 'lib', 'inner.libsonnet'), up: 'INNER' }, n: 3 },
+        again: path.join(dir, 'lib', 'inner.libsonnet'),
+        s: 'a-1',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
