@@ -141,6 +141,20 @@ async function validationModules() {
   return [normalise, scripts, schedulers] as const;
 }
 
+/**
+ * The script and scheduler types an evaluated definition names, before validation: `scripts[].type`, plus `alb`
+ * for `scheduler.elb_v2` (validated with the alb script's schema, and an `alb` entry once normalised).
+ */
+function namedTypes(raw: unknown): { scripts: string[]; scheduler?: string } {
+  const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const root = obj(raw);
+  const scheduler = obj(root?.['scheduler']);
+  const scripts = Array.isArray(root?.['scripts']) ? (root['scripts'] as unknown[]).map((s) => obj(s)?.['type']) : [];
+  if (scheduler?.['elb_v2'] !== undefined) scripts.push('alb');
+  const type = scheduler?.['type'];
+  return { scripts: scripts.filter((t): t is string => typeof t === 'string'), ...(typeof type === 'string' ? { scheduler: type } : {}) };
+}
+
 export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   const { io } = options;
   let loading: ReturnType<typeof validationModules> | undefined;
@@ -154,12 +168,20 @@ export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
   };
   const { evaluated, providers, providerContext } = await evaluateSource({ ...options, onEvaluating: load });
   const [{ normaliseDefinition }, { builtinScriptSchemas, loadBuiltinScript }, { builtinSchedulerSchemas, builtinSchedulerValidate, isBuiltinScheduler }] = await load();
-  // Validation needs every built-in script's config schema, not its code (lib/scripts/builtins.ts).
+  // Validation needs the config schemas of the built-in scripts the definition names, not their code
+  // (lib/scripts/builtins.ts).
   const thirdPartyScripts = await loadScriptPlugins(evaluated);
-  const scriptSchemas = new Map<string, z.ZodType>([...builtinScriptSchemas(), ...[...thirdPartyScripts].map(([type, p]) => [type, p.configSchema] as const)]);
+  const named = namedTypes(evaluated.raw);
+  const scriptSchemas = new Map<string, z.ZodType>([
+    ...(await builtinScriptSchemas(named.scripts)),
+    ...[...thirdPartyScripts].map(([type, p]) => [type, p.configSchema] as const),
+  ]);
   const schedulerPlugins = await loadSchedulerPlugins(evaluated);
   // Built-in schedulers other than ECS are validated by their config schemas exactly as plugins are.
-  const schedulerSchemas = new Map<string, z.ZodType>([...builtinSchedulerSchemas(), ...[...schedulerPlugins].map(([type, p]) => [type, p.configSchema] as const)]);
+  const schedulerSchemas = new Map<string, z.ZodType>([
+    ...(await builtinSchedulerSchemas(named.scheduler === undefined ? [] : [named.scheduler])),
+    ...[...schedulerPlugins].map(([type, p]) => [type, p.configSchema] as const),
+  ]);
   const { model, warnings } = normaliseDefinition(evaluated, {
     tag: options.tag,
     with: options.with,

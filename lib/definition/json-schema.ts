@@ -3,7 +3,7 @@
  * them, so editors and hako never disagree. Unknown keys stay allowed: hako only warns about them.
  */
 import * as z from 'zod';
-import { builtinSchedulerDocumentation } from '../schedulers/builtins.js';
+import { kubernetesSchedulerJsonShape } from '../schedulers/kubernetes/config.js';
 import { definitionSchema } from './schema/definition.js';
 
 /**
@@ -33,7 +33,9 @@ function withBuiltinSchedulers(generated: Record<string, unknown>): void {
   const properties = generated['properties'] as Record<string, Record<string, unknown>> | undefined;
   const scheduler = properties?.['scheduler'];
   if (scheduler === undefined) return;
-  scheduler['allOf'] = [...builtinSchedulerDocumentation()].map(([type, schema]) => {
+  // What each shows is the keys users set.
+  const documented = new Map<string, z.ZodType>([['kubernetes', kubernetesSchedulerJsonShape]]);
+  scheduler['allOf'] = [...documented].map(([type, schema]) => {
     const { $schema: _ignored, ...then } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
     return { if: { properties: { type: { const: type } }, required: ['type'] }, then };
   });

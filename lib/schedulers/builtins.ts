@@ -9,18 +9,20 @@ import type { z } from 'zod';
 import { isEcsApp, type AnyAppModel } from '../definition/model.js';
 import type { DefinitionIssue } from '../errors.js';
 import { validateEcsModel } from './ecs/validate.js';
-import { kubernetesSchedulerJsonShape, kubernetesSchedulerSchema } from './kubernetes/config.js';
 
 export { BUILTIN_SCHEDULER_TYPES } from './builtin-types.js';
 
-/** Config schemas of the built-in schedulers other than ECS (which the definition schema itself validates), by type. */
-export function builtinSchedulerSchemas(): ReadonlyMap<string, z.ZodType> {
-  return new Map<string, z.ZodType>([['kubernetes', kubernetesSchedulerSchema]]);
-}
+const CONFIG_SCHEMAS: ReadonlyMap<string, () => Promise<z.ZodType>> = new Map([
+  ['kubernetes', async () => (await import('./kubernetes/config.js')).kubernetesSchedulerSchema as z.ZodType],
+]);
 
-/** What the JSON Schema (`hako schema`) shows for each of them: the keys users set. */
-export function builtinSchedulerDocumentation(): ReadonlyMap<string, z.ZodType> {
-  return new Map<string, z.ZodType>([['kubernetes', kubernetesSchedulerJsonShape]]);
+/**
+ * Config schemas of the built-in schedulers other than ECS (which the definition schema itself validates), by type:
+ * those among `types` (all when omitted), each loaded when asked for (zod builds it as its module loads).
+ */
+export async function builtinSchedulerSchemas(types?: Iterable<string>): Promise<ReadonlyMap<string, z.ZodType>> {
+  const wanted = types === undefined ? [...CONFIG_SCHEMAS.keys()] : [...new Set(types)].filter((t) => CONFIG_SCHEMAS.has(t));
+  return new Map(await Promise.all(wanted.map(async (type) => [type, await CONFIG_SCHEMAS.get(type)!()] as const)));
 }
 
 /** The ECS registration's `validate`: app id, container and env names, the 64 KiB task definition. */

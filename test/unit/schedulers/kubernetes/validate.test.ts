@@ -7,7 +7,7 @@ import { validateKubernetesModel } from '../../../../lib/schedulers/kubernetes/v
 import { issuesOf, minimal } from '../../definition/schema-helpers.js';
 import { container, kubeConfig, kubeModel } from './fixtures.js';
 
-const schedulerSchemas = builtinSchedulerSchemas();
+const schedulerSchemas = await builtinSchedulerSchemas(['kubernetes']);
 
 function configIssues(scheduler: Record<string, unknown>, strict = false) {
   return issuesOf({ ...minimal(), scheduler: { type: 'kubernetes', ...scheduler } }, { schedulerSchemas, strict });
