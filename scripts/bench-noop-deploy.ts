@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareEmulatorAccount, DEMO_REGION } from './emulator-account.js';
+import { jsonnetPatchState } from './jsonnet-patch-state.js';
 import { repoRoot, startMoto } from './moto.js';
 
 const runs = Number(process.argv[2] ?? 15);
@@ -36,7 +37,8 @@ function quantile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 }
-const spread = (xs: readonly number[]): string => `median ${quantile(xs, 0.5).toFixed(0)} (p10 ${quantile(xs, 0.1).toFixed(0)}, p90 ${quantile(xs, 0.9).toFixed(0)})`;
+const spread = (xs: readonly number[], digits = 0): string =>
+  `median ${quantile(xs, 0.5).toFixed(digits)} (p10 ${quantile(xs, 0.1).toFixed(digits)}, p90 ${quantile(xs, 0.9).toFixed(digits)})`;
 
 const moto = await startMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
 try {
@@ -61,6 +63,9 @@ try {
       `${name.padEnd(34)} CPU ms ${spread(xs.map((u) => u.cpuMs))}; peak RSS MiB ${spread(xs.map((u) => u.rssMiB))}; wall ms ${spread(xs.map((u) => u.wallMs))}\n`,
     );
   }
+  // The host's speed moves both: the per-pair ratio is the figure to compare across days.
+  process.stdout.write(`CPU ratio to node -e 0, per pair: ${spread(noop.map((u, i) => u.cpuMs / bare[i]!.cpuMs), 2)}\n`);
+  process.stdout.write(`${jsonnetPatchState()}\n`);
 } finally {
   await moto.stop();
   rmSync(dir, { recursive: true, force: true });

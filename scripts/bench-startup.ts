@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { jsonnetPatchState } from './jsonnet-patch-state.js';
 import { repoRoot } from './moto.js';
 
 const pairs = Number(process.argv[2] ?? 30);
@@ -109,4 +110,5 @@ const sdk = modules.filter((m) =>
   m.startsWith(bundleDir) ? (manifest[m.slice(bundleDir.length)] ?? []).some(forbidden) : /\/node_modules\/@(aws-sdk|smithy|aws-crypto|kubernetes)\//.test(m),
 );
 process.stdout.write(`modules loaded: ${modules.length}; with AWS SDK or Kubernetes client code: ${sdk.length}${sdk.length ? ` (${sdk.slice(0, 3).join(', ')}…)` : ''}\n`);
+process.stdout.write(`${jsonnetPatchState()}\n`);
 if (r.status !== 0 || sdk.length > 0) process.exitCode = 1;
