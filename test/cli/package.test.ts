@@ -97,6 +97,9 @@ describe('the npm package', function () {
   (process.env.HAKO_TEST_GLOBAL_INSTALL === '1' ? it : it.skip)('installs with npm install -g --prefix and runs the outside plugin (HAKO_TEST_GLOBAL_INSTALL=1)', () => {
     const prefix = path.join(tmp, 'npm-prefix');
     npm(['install', '-g', '--prefix', prefix, tarball], tmp);
+    // The package's postinstall patched the libjsonnet that its own node-jsonnet vendors (scripts/patch-jsonnet.mjs).
+    const desugarer = path.join(prefix, 'lib', 'node_modules', pkg.name, 'node_modules', '@hanazuki', 'node-jsonnet', 'third_party', 'jsonnet', 'core', 'desugarer.cpp');
+    expect(readFileSync(desugarer, 'utf8')).to.include('alloc->desugaredStdlib = parseStdlib();');
     const elsewhere = path.join(tmp, 'elsewhere-npm');
     mkdirSync(elsewhere);
     writeFileSync(path.join(elsewhere, 'notice.mjs'), PLUGIN);
