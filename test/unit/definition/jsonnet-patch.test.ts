@@ -27,6 +27,7 @@ describe('the libjsonnet stdlib-once patch', () => {
     expect(desugarer).to.include('alloc->desugaredStdlib = parseStdlib();');
     const analysis = readFileSync(path.join(pkgDir, 'third_party/jsonnet/core/static_analysis.cpp'), 'utf8');
     expect(analysis).to.include('ast_->freeVariables.clear();');
+    expect(analysis).to.include('ast_->analysed = true;');
   });
 
   it('applies to the pristine sources and yields exactly the installed ones', async () => {
@@ -54,7 +55,7 @@ describe('the libjsonnet stdlib-once patch', () => {
     }
   });
 
-  it('keeps std.thisFile per file and std working in every imported file', async () => {
+  it('keeps std.thisFile per file, std working in every imported file, and each file’s static errors', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-jsonnet-std-'));
     try {
       mkdirSync(path.join(dir, 'lib'));
@@ -65,6 +66,17 @@ describe('the libjsonnet stdlib-once patch', () => {
         `local outer = import 'lib/outer.libsonnet';\n{ file: std.thisFile, outer: outer, again: (import 'lib/inner.libsonnet').file, s: std.format('%s-%d', ['a', 1]) }`,
       );
       const out = JSON.parse(await new Jsonnet().evaluateFile(path.join(dir, 'main.jsonnet'))) as unknown;
+      // std.jsonnet's fields are analysed once and shared by every file: a file's own static errors still show.
+      writeFileSync(path.join(dir, 'lib', 'bad.libsonnet'), `{ a: std.length(nope) }`);
+      writeFileSync(path.join(dir, 'bad-import.jsonnet'), `local bad = import 'lib/bad.libsonnet';\n{ std: std.isString('x'), bad: bad }`);
+      writeFileSync(path.join(dir, 'bad-self.jsonnet'), `local x = import 'lib/inner.libsonnet';\nlocal y = self.a;\n{ a: std.length([x]) }`);
+      const failure = async (file: string): Promise<string> =>
+        new Jsonnet().evaluateFile(path.join(dir, file)).then(
+          () => 'evaluated',
+          (e: Error) => e.message,
+        );
+      expect(await failure('bad-import.jsonnet')).to.match(/bad\.libsonnet:1:17-21: Unknown variable: nope/);
+      expect(await failure('bad-self.jsonnet')).to.match(/bad-self\.jsonnet:2:11-15: Can't use self outside of an object/);
       expect(out).to.deep.equal({
         file: path.join(dir, 'main.jsonnet'),
         outer: { file: path.join(dir, 'lib', 'outer.libsonnet'), inner: { file: path.join(dir, 'lib', 'inner.libsonnet'), up: 'INNER' }, n: 3 },
