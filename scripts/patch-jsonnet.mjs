@@ -89,7 +89,8 @@ function main() {
     if (alreadyApplied(pkgDir, patchText)) continue;
     const plan = planPatch(pkgDir, patchText);
     if (!plan.plans) {
-      say(`${name} not applied (${plan.reason}); Jsonnet evaluation works, only slower`);
+      // E.g. sources an older hako patched differently: a fresh copy of node-jsonnet takes the current patch.
+      say(`${name} not applied (${plan.reason}); Jsonnet evaluation works, only slower. To apply it, reinstall: rm -rf ${pkgDir} && npm install`);
       continue;
     }
     for (const { file, patched } of plan.plans) writeFileSync(file, patched);
