@@ -127,7 +127,8 @@ export async function registerEnvProviderPlugins(
   }
 }
 
-function scriptTypes(raw: unknown): string[] {
+/** `scripts[].type` of an evaluated definition, as written (before validation). */
+export function scriptTypes(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null) return [];
   const scripts = (raw as { scripts?: unknown }).scripts;
   if (!Array.isArray(scripts)) return [];

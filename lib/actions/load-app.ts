@@ -10,7 +10,7 @@ import { expandEnv, type EnvMode } from '../definition/expand-env.js';
 import type { AnyAppModel } from '../definition/model.js';
 import { DefinitionError, ProviderError, type DefinitionIssue } from '../errors.js';
 import { debug, warn, type IoHost } from '../io/io-host.js';
-import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins } from '../plugin-loader.js';
+import { loadProviderPlugins, loadSchedulerPlugins, loadScriptPlugins, registerEnvProviderPlugins, scriptTypes } from '../plugin-loader.js';
 import { builtinProviders } from '../providers/builtins.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -146,13 +146,10 @@ async function validationModules() {
  * for `scheduler.elb_v2` (validated with the alb script's schema, and an `alb` entry once normalised).
  */
 function namedTypes(raw: unknown): { scripts: string[]; scheduler?: string } {
-  const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-  const root = obj(raw);
-  const scheduler = obj(root?.['scheduler']);
-  const scripts = Array.isArray(root?.['scripts']) ? (root['scripts'] as unknown[]).map((s) => obj(s)?.['type']) : [];
-  if (scheduler?.['elb_v2'] !== undefined) scripts.push('alb');
-  const type = scheduler?.['type'];
-  return { scripts: scripts.filter((t): t is string => typeof t === 'string'), ...(typeof type === 'string' ? { scheduler: type } : {}) };
+  const root = typeof raw === 'object' && raw !== null ? (raw as { scheduler?: unknown }) : {};
+  const scheduler = typeof root.scheduler === 'object' && root.scheduler !== null ? (root.scheduler as { elb_v2?: unknown; type?: unknown }) : {};
+  const scripts = [...scriptTypes(raw), ...(scheduler.elb_v2 !== undefined ? ['alb'] : [])];
+  return { scripts, ...(typeof scheduler.type === 'string' ? { scheduler: scheduler.type } : {}) };
 }
 
 export async function loadApp(options: LoadOptions): Promise<LoadedApp> {
