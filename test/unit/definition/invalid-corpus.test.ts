@@ -58,6 +58,7 @@ const expectedPaths: Record<string, string> = {
   'autoscaling-bad-policy-type.jsonnet': 'scheduler.autoscaling.policies[0].policy_type',
   'service-discovery-no-records.jsonnet': 'scheduler.service_discovery[0].service.dns_config.dns_records',
   'elb-v2-without-front.jsonnet': 'scheduler.elb_v2.container_name',
+  'elb-v2-https-without-certificate.jsonnet': 'scheduler.elb_v2.listeners[0].certificate_arn',
   'placement-typo.jsonnet': 'scheduler.placement_constraints[0].type',
   'launch-type-lowercase.jsonnet': 'scheduler.launch_type',
   'secrets-camel-case.jsonnet': 'app.secrets[0].value_from',
