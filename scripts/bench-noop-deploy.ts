@@ -65,7 +65,7 @@ try {
   }
   // The host's speed moves both: the per-pair ratio is the figure to compare across days.
   process.stdout.write(`CPU ratio to node -e 0, per pair: ${spread(noop.map((u, i) => u.cpuMs / bare[i]!.cpuMs), 2)}\n`);
-  process.stdout.write(`${jsonnetPatchState()}\n`);
+  process.stdout.write(`${await jsonnetPatchState()}\n`);
 } finally {
   await moto.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -110,5 +110,5 @@ const sdk = modules.filter((m) =>
   m.startsWith(bundleDir) ? (manifest[m.slice(bundleDir.length)] ?? []).some(forbidden) : /\/node_modules\/@(aws-sdk|smithy|aws-crypto|kubernetes)\//.test(m),
 );
 process.stdout.write(`modules loaded: ${modules.length}; with AWS SDK or Kubernetes client code: ${sdk.length}${sdk.length ? ` (${sdk.slice(0, 3).join(', ')}…)` : ''}\n`);
-process.stdout.write(`${jsonnetPatchState()}\n`);
+process.stdout.write(`${await jsonnetPatchState()}\n`);
 if (r.status !== 0 || sdk.length > 0) process.exitCode = 1;

@@ -28,6 +28,22 @@ function packageDir(require, name) {
   return path.dirname(path.dirname(require.resolve(name)));
 }
 
+/** Where @hanazuki/node-jsonnet is installed, as seen from hako's package. Throws when it is not installed. */
+export function nodeJsonnetDir() {
+  return packageDir(createRequire(import.meta.url), '@hanazuki/node-jsonnet');
+}
+
+/** Whether every patch under scripts/jsonnet is applied to the node-jsonnet sources in `pkgDir`. */
+export function isPatched(pkgDir = nodeJsonnetDir()) {
+  return patchNames().every((name) => alreadyApplied(pkgDir, readFileSync(path.join(patchDir, name), 'utf8')));
+}
+
+function patchNames() {
+  return readdirSync(patchDir)
+    .filter((n) => n.endsWith('.patch'))
+    .sort();
+}
+
 /** Patched contents per file, or a reason the patch cannot be applied. Writes nothing. */
 export function planPatch(pkgDir, patchText) {
   const plans = [];
@@ -74,7 +90,7 @@ function rebuild(pkgDir) {
 function main() {
   let pkgDir;
   try {
-    pkgDir = packageDir(createRequire(import.meta.url), '@hanazuki/node-jsonnet');
+    pkgDir = nodeJsonnetDir();
   } catch {
     say('@hanazuki/node-jsonnet is not installed; nothing to patch');
     return;
@@ -84,7 +100,7 @@ function main() {
     say(`${pkgDir} has no build directory (install scripts skipped?); libjsonnet left unpatched`);
     return;
   }
-  for (const name of readdirSync(patchDir).filter((n) => n.endsWith('.patch')).sort()) {
+  for (const name of patchNames()) {
     const patchText = readFileSync(path.join(patchDir, name), 'utf8');
     if (alreadyApplied(pkgDir, patchText)) continue;
     const plan = planPatch(pkgDir, patchText);
