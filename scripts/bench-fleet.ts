@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isMutatingOperation } from '../lib/aws/ports.js';
+import { benchEnv, benchEnvNote } from './bench-env.js';
 import { DEMO_REGION, prepareEmulatorAccount } from './emulator-account.js';
 import { writeFleetDefinitions } from './fleet-definitions.js';
 import { repoRoot, startMoto } from './moto.js';
@@ -115,7 +116,7 @@ try {
   const account = await prepareEmulatorAccount(moto.endpoint);
   const files = writeFleetDefinitions(path.join(dir, 'apps'), APPS, { cluster: 'hako-demo', region: DEMO_REGION });
   const base: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...benchEnv(),
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
@@ -158,7 +159,7 @@ try {
       `${r.what.padEnd(56)} ${`${(ms / 1000).toFixed(2)} s`.padStart(9)} ${runs.padStart(24)} ${`${rss.toFixed(0)} MB`.padStart(9)} ${load.toFixed(2).padStart(6)}  ${r.target ?? ''}\n`,
     );
   }
-  process.stdout.write(`\n${describeCalls('no-op deploy', noop.stderr)}\n${describeCalls('changed deploy', changed.stderr)}\n`);
+  process.stdout.write(`\n${describeCalls('no-op deploy', noop.stderr)}\n${describeCalls('changed deploy', changed.stderr)}\n${benchEnvNote()}\n`);
 } finally {
   await moto.stop();
   rmSync(dir, { recursive: true, force: true });

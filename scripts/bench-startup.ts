@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { benchEnv, benchEnvNote } from './bench-env.js';
 import { jsonnetPatchState } from './jsonnet-patch-state.js';
 import { repoRoot } from './moto.js';
 
@@ -35,7 +36,7 @@ const cases: Case[] = [
 
 function wall(args: readonly string[]): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: benchEnv() });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
@@ -44,7 +45,7 @@ function wall(args: readonly string[]): number {
 const reporter = path.join(repoRoot, 'dist', 'scripts', 'report-usage.cjs');
 const usageFile = path.join(dir, 'usage.txt');
 function cpu(args: readonly string[]): { cpuMs: number; rssKiB: number } {
-  const r = spawnSync(process.execPath, ['--require', reporter, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HAKO_BENCH_USAGE: usageFile } });
+  const r = spawnSync(process.execPath, ['--require', reporter, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...benchEnv(), HAKO_BENCH_USAGE: usageFile } });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
   const [cpuMs, rssKiB] = readFileSync(usageFile, 'utf8').split(' ').map(Number);
   return { cpuMs: cpuMs!, rssKiB: rssKiB! };
@@ -94,7 +95,7 @@ cases.forEach((c, j) => {
 
 const trace = path.join(dir, 'modules.txt');
 const r = spawnSync(process.execPath, ['--import', path.join(repoRoot, 'dist', 'scripts', 'trace-modules.js'), hako, 'show-definition', definition], {
-  env: { ...process.env, HAKO_TRACE_FILE: trace },
+  env: { ...benchEnv(), HAKO_TRACE_FILE: trace },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 // cli.cjs is compiled as a script (lib/cli/bundle-loader.ts), outside the module loader the trace watches: it
@@ -110,5 +111,5 @@ const sdk = modules.filter((m) =>
   m.startsWith(bundleDir) ? (manifest[m.slice(bundleDir.length)] ?? []).some(forbidden) : /\/node_modules\/@(aws-sdk|smithy|aws-crypto|kubernetes)\//.test(m),
 );
 process.stdout.write(`modules loaded: ${modules.length}; with AWS SDK or Kubernetes client code: ${sdk.length}${sdk.length ? ` (${sdk.slice(0, 3).join(', ')}…)` : ''}\n`);
-process.stdout.write(`${await jsonnetPatchState()}\n`);
+process.stdout.write(`${await jsonnetPatchState()}\n${benchEnvNote()}\n`);
 if (r.status !== 0 || sdk.length > 0) process.exitCode = 1;
