@@ -22,7 +22,7 @@
  *
  * Runs of one app never come near these figures; the budget matters for runs of many.
  */
-import { sleep } from '../util/sleep.js';
+import { monotonicMs, sleep } from '../util/sleep.js';
 import { bucketsFor, type BucketFigure } from './rate-figures.js';
 
 /** Rate regained per second after a throttle, as a share of the published rate: full recovery in ~10 s. */
@@ -142,7 +142,7 @@ export class RateBudget {
 
   constructor(options: RateBudgetOptions = {}) {
     this.scale = options.scale ?? rateScaleFromEnv();
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? monotonicMs;
     this.sleep = options.sleep ?? sleep;
   }
 

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { IoHost, IoLevel, IoMessage, StatusProgress } from '../io/io-host.js';
+import { monotonicMs } from '../util/sleep.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -24,7 +25,7 @@ export interface Timers {
 }
 
 export const realTimers: Timers = {
-  now: () => performance.now(),
+  now: monotonicMs,
   every: (ms, fn) => {
     const t = setInterval(fn, ms);
     t.unref();

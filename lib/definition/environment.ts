@@ -4,7 +4,7 @@
  * evaluate several definitions (the programmatic API, a future multi-app command), each with its own env files, and
  * loading one app's files must not leak into the next — or into the AWS SDK's own configuration.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../util/fs-async.js';
 import { DefinitionError, type DefinitionIssue } from '../errors.js';
 import { parseDotenv } from './dotenv.js';
 

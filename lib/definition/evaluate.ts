@@ -3,7 +3,7 @@
  * `.json` (as hako does, so a `.json` file's keys come out sorted like any Jsonnet output), YAML for `.yml`/`.yaml`
  * (document key order kept, with hako's `!include`). Nothing is validated here; normalisation does that.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from '../util/fs-async.js';
 import path from 'node:path';
 import { AbortedError, DefinitionError } from '../errors.js';
 import type { ProviderContext } from '../providers/provider.js';

@@ -15,6 +15,7 @@
  */
 import { HakoError } from '../errors.js';
 import { LockTable, type AppLocks, type HeldLocks, type ResourceLock } from './locks.js';
+import { monotonicMs } from '../util/sleep.js';
 
 /** One app of the run. */
 export interface FleetEntry {
@@ -98,7 +99,7 @@ export async function runFleet<R>(
   options: FleetOptions,
   run: (context: AppRunContext) => Promise<R>,
 ): Promise<FleetOutcome<R>[]> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const permits = new Permits(Math.max(1, Math.floor(options.parallel)));
   const table = new LockTable();
   const observer = options.observer;

@@ -13,7 +13,7 @@
  * A path that does not exist is kept: it fails as that one app ("No such file"), as it does alone, and the others
  * still run. The same file named twice (directly and through its directory) runs once.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from '../util/fs-async.js';
 import path from 'node:path';
 import { appIdOf } from '../definition/evaluate.js';
 import { UsageError } from '../errors.js';

@@ -2,7 +2,7 @@
  * `file` env provider: a `.env`-style file of `KEY=value` lines, read the way hako reads it (no quoting, no
  * `export`, no escapes), so existing hako env files mean the same thing.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../util/fs-async.js';
 import path from 'node:path';
 import * as z from 'zod';
 import { ProviderError } from '../errors.js';

@@ -5,47 +5,51 @@
  */
 import * as z from 'zod';
 import type { DefinitionIssue } from '../../errors.js';
-import { opt } from './common.js';
+import { builtOnUse, opt } from './common.js';
 import { error, warning } from './issues.js';
 
-export const deploymentControllerSchema = z
-  .looseObject({
-    type: z
-      .enum(['ECS', 'CODE_DEPLOY', 'EXTERNAL'])
-      .describe('ECS (rolling update, the default) or CODE_DEPLOY (blue/green through CodeDeploy); EXTERNAL is not supported'),
-  })
-  .describe(
-    'How new versions roll out; fixed when the service is created. CODE_DEPLOY needs one scheduler.load_balancers binding (a target group of a CodeDeploy deployment group\'s pair)',
-  );
+export const deploymentControllerSchema = builtOnUse(() =>
+  z
+    .looseObject({
+      type: z
+        .enum(['ECS', 'CODE_DEPLOY', 'EXTERNAL'])
+        .describe('ECS (rolling update, the default) or CODE_DEPLOY (blue/green through CodeDeploy); EXTERNAL is not supported'),
+    })
+    .describe(
+      'How new versions roll out; fixed when the service is created. CODE_DEPLOY needs one scheduler.load_balancers binding (a target group of a CodeDeploy deployment group\'s pair)',
+    ),
+);
 
 /** A Lambda function (name or ARN) CodeDeploy invokes at one lifecycle event of an ECS deployment. */
 const hookFunction = opt(z.string().min(1));
 
-export const codeDeploySchema = z
-  .looseObject({
-    application: opt(z.string().min(1)).describe('CodeDeploy application (default: found from the deployment groups that deploy this service)'),
-    deployment_group: opt(z.string().min(1)).describe('Deployment group (default: the one whose ECS service is this one)'),
-    deployment_config: opt(z.string().min(1)).describe(
-      'Deployment configuration of each deployment, e.g. CodeDeployDefault.ECSCanary10Percent5Minutes (default: the group\'s)',
-    ),
-    termination_wait_minutes: opt(z.number().int().min(0).max(2880)).describe(
-      "Minutes the old (blue) task set keeps running after traffic moved; set, hako keeps the deployment group's setting at this value",
-    ),
-    wait: opt(z.enum(['succeeded', 'traffic_shifted'])).describe(
-      'What deploy waits for: the deployment to succeed (default; includes the blue task set termination wait) or all traffic on the new task set (--no-wait: nothing)',
-    ),
-    appspec_format: opt(z.enum(['yaml', 'json'])).describe('How the AppSpec is written (default yaml)'),
-    hooks: opt(
-      z.looseObject({
-        before_install: hookFunction,
-        after_install: hookFunction,
-        after_allow_test_traffic: hookFunction,
-        before_allow_traffic: hookFunction,
-        after_allow_traffic: hookFunction,
-      }),
-    ).describe('Lambda functions for the AppSpec lifecycle hooks'),
-  })
-  .describe('Blue/green deployments through CodeDeploy (with deployment_controller CODE_DEPLOY)');
+export const codeDeploySchema = builtOnUse(() =>
+  z
+    .looseObject({
+      application: opt(z.string().min(1)).describe('CodeDeploy application (default: found from the deployment groups that deploy this service)'),
+      deployment_group: opt(z.string().min(1)).describe('Deployment group (default: the one whose ECS service is this one)'),
+      deployment_config: opt(z.string().min(1)).describe(
+        'Deployment configuration of each deployment, e.g. CodeDeployDefault.ECSCanary10Percent5Minutes (default: the group\'s)',
+      ),
+      termination_wait_minutes: opt(z.number().int().min(0).max(2880)).describe(
+        "Minutes the old (blue) task set keeps running after traffic moved; set, hako keeps the deployment group's setting at this value",
+      ),
+      wait: opt(z.enum(['succeeded', 'traffic_shifted'])).describe(
+        'What deploy waits for: the deployment to succeed (default; includes the blue task set termination wait) or all traffic on the new task set (--no-wait: nothing)',
+      ),
+      appspec_format: opt(z.enum(['yaml', 'json'])).describe('How the AppSpec is written (default yaml)'),
+      hooks: opt(
+        z.looseObject({
+          before_install: hookFunction,
+          after_install: hookFunction,
+          after_allow_test_traffic: hookFunction,
+          before_allow_traffic: hookFunction,
+          after_allow_traffic: hookFunction,
+        }),
+      ).describe('Lambda functions for the AppSpec lifecycle hooks'),
+    })
+    .describe('Blue/green deployments through CodeDeploy (with deployment_controller CODE_DEPLOY)'),
+);
 
 export type CodeDeployInput = z.output<typeof codeDeploySchema>;
 

@@ -3,7 +3,7 @@
  * a non-default workspace is `s3://bucket/env:/WORKSPACE/key`). Reading it is the only outside-world access
  * of the tfstate provider; S3 goes through the S3 port, so no SDK code loads for a local state.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../../util/fs-async.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwsApiError, ProviderError } from '../../errors.js';

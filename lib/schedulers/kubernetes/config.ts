@@ -15,11 +15,6 @@ const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1035 label: Service names (a label that starts with a letter). */
 export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const dnsLabel = z
-  .string()
-  .max(63, 'at most 63 characters')
-  .regex(DNS_LABEL, 'expected a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit');
-
 /** A label key (`prefix/name`) or value, as the API server checks them; checked up front so deploy fails early. */
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -29,37 +24,6 @@ function validQualifiedName(key: string): boolean {
   if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix))) return false;
   return name.length <= 63 && LABEL_NAME.test(name);
 }
-const labelKey = z.string().refine(validQualifiedName, { message: 'expected a label key: [prefix/]name, name at most 63 characters of letters, digits, "-", "_", "."' });
-const labelValue = z
-  .string()
-  .refine((v) => v === '' || (v.length <= 63 && LABEL_NAME.test(v)), { message: 'expected a label value: at most 63 letters, digits, "-", "_", "."' });
-
-const servicePortSchema = z.looseObject({
-  port: z.number().int().min(1).max(65535).describe('Port the Service listens on'),
-  target_port: opt(z.number().int().min(1).max(65535)).describe('Container port traffic goes to (default: port); must be in some port_mappings'),
-  protocol: opt(z.enum(['tcp', 'udp', 'TCP', 'UDP'])).describe('tcp (default) or udp'),
-  name: opt(dnsLabel).describe('Port name (required by Kubernetes when there are several ports; default "<protocol>-<port>")'),
-  node_port: opt(z.number().int().min(1).max(65535)).describe('Fixed node port for NodePort and LoadBalancer Services'),
-});
-
-const serviceSchema = z.looseObject({
-  type: opt(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'])).describe('Service type (default ClusterIP)'),
-  ports: z.array(servicePortSchema).min(1),
-});
-
-/** The keys users set besides `type` (which normalisation keeps apart); the JSON Schema describes these. */
-const kubernetesShape = {
-  namespace: dnsLabel.describe('Namespace of everything hako makes for the app (it must exist)'),
-  context: opt(z.string().min(1)).describe("kubeconfig context (default: the kubeconfig's current context)"),
-  kubeconfig: opt(z.string().min(1)).describe('kubeconfig file, relative to the definition (default: $KUBECONFIG, else ~/.kube/config)'),
-  desired_count: opt(z.number().int().min(0)).describe('Number of pods (Deployment replicas); required by deploy'),
-  service: opt(serviceSchema).describe('A Service in front of the pods (selecting them by the hako.io/app label)'),
-  progress_deadline_seconds: opt(z.number().int().min(1))
-    .describe('Seconds a rollout may make no progress before it is failed and rolled back (Kubernetes default 600)'),
-  labels: opt(z.record(labelKey, labelValue)).describe('Extra labels on the Deployment, Service, Jobs and their pods'),
-  pod_annotations: opt(z.record(labelKey, z.string())).describe('Annotations on the pods of the Deployment and of oneshot Jobs'),
-  service_account_name: opt(dnsLabel).describe("ServiceAccount the pods run as (default: the namespace's default)"),
-};
 
 /**
  * ECS settings have no meaning here. Someone moving a definition from `ecs` to `kubernetes` should hear which of
@@ -87,16 +51,67 @@ function ecsOnly(key: string) {
     .optional();
 }
 
-const ecsOnlyKeys = Object.keys(ecsSchedulerSchema.shape).filter((key) => key !== 'type' && !(key in kubernetesShape));
+/**
+ * The schemas, built on first use: every deploy loads this module with the scheduler registry, and zod takes a few
+ * milliseconds to build them, which only a kubernetes definition (or the JSON Schema) needs.
+ */
+function buildSchemas() {
+  const dnsLabel = z
+    .string()
+    .max(63, 'at most 63 characters')
+    .regex(DNS_LABEL, 'expected a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit');
 
-export const kubernetesSchedulerSchema = z
-  .looseObject({ ...kubernetesShape, ...Object.fromEntries(ecsOnlyKeys.map((key) => [key, ecsOnly(key)])) })
-  .describe('Where and how the application runs on Kubernetes');
+  const labelKey = z.string().refine(validQualifiedName, { message: 'expected a label key: [prefix/]name, name at most 63 characters of letters, digits, "-", "_", "."' });
+  const labelValue = z
+    .string()
+    .refine((v) => v === '' || (v.length <= 63 && LABEL_NAME.test(v)), { message: 'expected a label value: at most 63 letters, digits, "-", "_", "."' });
+
+  const servicePortSchema = z.looseObject({
+    port: z.number().int().min(1).max(65535).describe('Port the Service listens on'),
+    target_port: opt(z.number().int().min(1).max(65535)).describe('Container port traffic goes to (default: port); must be in some port_mappings'),
+    protocol: opt(z.enum(['tcp', 'udp', 'TCP', 'UDP'])).describe('tcp (default) or udp'),
+    name: opt(dnsLabel).describe('Port name (required by Kubernetes when there are several ports; default "<protocol>-<port>")'),
+    node_port: opt(z.number().int().min(1).max(65535)).describe('Fixed node port for NodePort and LoadBalancer Services'),
+  });
+
+  const serviceSchema = z.looseObject({
+    type: opt(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'])).describe('Service type (default ClusterIP)'),
+    ports: z.array(servicePortSchema).min(1),
+  });
+
+  /** The keys users set besides `type` (which normalisation keeps apart); the JSON Schema describes these. */
+  const kubernetesShape = {
+    namespace: dnsLabel.describe('Namespace of everything hako makes for the app (it must exist)'),
+    context: opt(z.string().min(1)).describe("kubeconfig context (default: the kubeconfig's current context)"),
+    kubeconfig: opt(z.string().min(1)).describe('kubeconfig file, relative to the definition (default: $KUBECONFIG, else ~/.kube/config)'),
+    desired_count: opt(z.number().int().min(0)).describe('Number of pods (Deployment replicas); required by deploy'),
+    service: opt(serviceSchema).describe('A Service in front of the pods (selecting them by the hako.io/app label)'),
+    progress_deadline_seconds: opt(z.number().int().min(1))
+      .describe('Seconds a rollout may make no progress before it is failed and rolled back (Kubernetes default 600)'),
+    labels: opt(z.record(labelKey, labelValue)).describe('Extra labels on the Deployment, Service, Jobs and their pods'),
+    pod_annotations: opt(z.record(labelKey, z.string())).describe('Annotations on the pods of the Deployment and of oneshot Jobs'),
+    service_account_name: opt(dnsLabel).describe("ServiceAccount the pods run as (default: the namespace's default)"),
+  };
+
+  const ecsOnlyKeys = Object.keys(ecsSchedulerSchema.shape).filter((key) => key !== 'type' && !(key in kubernetesShape));
+
+  const scheduler = z
+    .looseObject({ ...kubernetesShape, ...Object.fromEntries(ecsOnlyKeys.map((key) => [key, ecsOnly(key)])) })
+    .describe('Where and how the application runs on Kubernetes');
+
+  const jsonShape = z
+    .looseObject({ type: z.literal('kubernetes'), ...kubernetesShape })
+    .describe('Where and how the application runs on Kubernetes');
+  return { scheduler, jsonShape };
+}
+
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas());
+
+export const kubernetesSchedulerSchema = z.lazy(() => schemas().scheduler);
 
 /** What the JSON Schema shows for `type: kubernetes` (without the ECS keys that are only there to be refused). */
-export const kubernetesSchedulerJsonShape = z
-  .looseObject({ type: z.literal('kubernetes'), ...kubernetesShape })
-  .describe('Where and how the application runs on Kubernetes');
+export const kubernetesSchedulerJsonShape = z.lazy(() => schemas().jsonShape);
 
 export type KubernetesSchedulerInput = z.output<typeof kubernetesSchedulerSchema>;
 
