@@ -1,6 +1,6 @@
 /** Container fields (reference §3.8), shared by `app` and every sidecar, plus `env` with its `$providers`. */
 import * as z from 'zod';
-import { ignored, markOpen, nonNegativeInt, opt, portNumber, positiveInt, stringList, stringMap } from './common.js';
+import { builtOnUse, ignored, markOpen, nonNegativeInt, opt, portNumber, positiveInt, stringList, stringMap } from './common.js';
 
 /** A `$providers` entry: `type` names the provider; the other keys are the provider's own options. */
 export const providerConfigSchema = markOpen(
@@ -35,39 +35,47 @@ export const portMappingSchema = z.looseObject({
   protocol: opt(z.enum(['tcp', 'udp', 'TCP', 'UDP'])).describe('tcp (default) or udp'),
 });
 
-export const mountPointSchema = z.looseObject({
-  source_volume: z.string().min(1).describe('Name of a volume in `volumes`'),
-  container_path: z.string().min(1),
-  read_only: opt(z.boolean()),
-});
+export const mountPointSchema = builtOnUse(() =>
+  z.looseObject({
+    source_volume: z.string().min(1).describe('Name of a volume in `volumes`'),
+    container_path: z.string().min(1),
+    read_only: opt(z.boolean()),
+  }),
+);
 
-export const dependsOnSchema = z.looseObject({
-  container_name: z.string().min(1).describe('Container that must reach `condition` first'),
-  condition: z.enum(['START', 'COMPLETE', 'SUCCESS', 'HEALTHY']),
-});
+export const dependsOnSchema = builtOnUse(() =>
+  z.looseObject({
+    container_name: z.string().min(1).describe('Container that must reach `condition` first'),
+    condition: z.enum(['START', 'COMPLETE', 'SUCCESS', 'HEALTHY']),
+  }),
+);
 
-export const volumeFromSchema = z.looseObject({
-  source_container: z.string().min(1),
-  read_only: opt(z.boolean()),
-});
+export const volumeFromSchema = builtOnUse(() =>
+  z.looseObject({
+    source_container: z.string().min(1),
+    read_only: opt(z.boolean()),
+  }),
+);
 
-export const linuxParametersSchema = z.looseObject({
-  capabilities: opt(z.looseObject({ add: opt(stringList), drop: opt(stringList) })),
-  devices: opt(
-    z.array(
-      z.looseObject({
-        host_path: z.string().min(1),
-        container_path: opt(z.string()),
-        permissions: opt(z.array(z.enum(['read', 'write', 'mknod']))),
-      }),
+export const linuxParametersSchema = builtOnUse(() =>
+  z.looseObject({
+    capabilities: opt(z.looseObject({ add: opt(stringList), drop: opt(stringList) })),
+    devices: opt(
+      z.array(
+        z.looseObject({
+          host_path: z.string().min(1),
+          container_path: opt(z.string()),
+          permissions: opt(z.array(z.enum(['read', 'write', 'mknod']))),
+        }),
+      ),
     ),
-  ),
-  init_process_enabled: opt(z.boolean()),
-  shared_memory_size: opt(positiveInt),
-  tmpfs: opt(
-    z.array(z.looseObject({ container_path: z.string().min(1), mount_options: opt(stringList), size: positiveInt })),
-  ),
-});
+    init_process_enabled: opt(z.boolean()),
+    shared_memory_size: opt(positiveInt),
+    tmpfs: opt(
+      z.array(z.looseObject({ container_path: z.string().min(1), mount_options: opt(stringList), size: positiveInt })),
+    ),
+  }),
+);
 
 export const logConfigurationSchema = z.looseObject({
   log_driver: z.string().min(1).describe('awslogs, fluentd, json-file, awsfirelens, …'),
@@ -105,14 +113,14 @@ const containerFields = {
   volumes_from: opt(z.array(volumeFromSchema)),
   log_configuration: opt(logConfigurationSchema),
   health_check: opt(healthCheckSchema),
-  ulimits: opt(z.array(z.looseObject({ name: z.string().min(1), soft_limit: z.number().int(), hard_limit: z.number().int() }))),
-  extra_hosts: opt(z.array(z.looseObject({ hostname: z.string().min(1), ip_address: z.string().min(1) }))),
+  ulimits: opt(builtOnUse(() => z.array(z.looseObject({ name: z.string().min(1), soft_limit: z.number().int(), hard_limit: z.number().int() })))),
+  extra_hosts: opt(builtOnUse(() => z.array(z.looseObject({ hostname: z.string().min(1), ip_address: z.string().min(1) })))),
   readonly_root_filesystem: opt(z.boolean()),
   docker_security_options: opt(stringList),
-  system_controls: opt(z.array(z.looseObject({ namespace: z.string().min(1), value: z.string() }))),
-  repository_credentials: opt(z.looseObject({ credentials_parameter: z.string().min(1) })),
-  resource_requirements: opt(z.array(z.looseObject({ type: z.string().min(1), value: z.string().min(1) }))),
-  firelens_configuration: opt(z.looseObject({ type: z.string().min(1), options: opt(stringMap) })),
+  system_controls: opt(builtOnUse(() => z.array(z.looseObject({ namespace: z.string().min(1), value: z.string() })))),
+  repository_credentials: opt(builtOnUse(() => z.looseObject({ credentials_parameter: z.string().min(1) }))),
+  resource_requirements: opt(builtOnUse(() => z.array(z.looseObject({ type: z.string().min(1), value: z.string().min(1) })))),
+  firelens_configuration: opt(builtOnUse(() => z.looseObject({ type: z.string().min(1), options: opt(stringMap) }))),
   type: ignored('hako fixtures label containers with a type such as "nginx"'),
 };
 

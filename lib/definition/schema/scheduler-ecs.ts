@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { autoscalingSchema, serviceDiscoverySchema } from './autoscaling.js';
 import { codeDeploySchema, deploymentControllerSchema } from './codedeploy.js';
-import { nonNegativeInt, opt, positiveInt, stringList, tagMap } from './common.js';
+import { builtOnUse, nonNegativeInt, opt, positiveInt, stringList, tagMap } from './common.js';
 import { classicElbSchema, elbV2Schema, loadBalancerBindingSchema } from './load-balancers.js';
 
 /** Task cpu/memory: ECS reports strings ('1024', '1 vCPU'); a number is accepted and becomes a string. */
@@ -22,25 +22,31 @@ export const ecsSchedulerSchema = z
     cpu: opt(taskSize).describe("Task-level CPU, e.g. '1024' or '1 vCPU'"),
     memory: opt(taskSize).describe("Task-level memory, e.g. '2048' or '2 GB'"),
     ephemeral_storage: opt(
-      z.looseObject({
-        size_in_gi_b: z.union([z.number().int().min(21).max(200), z.string().regex(/^\d+$/, 'expected a whole number of GiB')]),
-      }),
+      builtOnUse(() =>
+        z.looseObject({
+          size_in_gi_b: z.union([z.number().int().min(21).max(200), z.string().regex(/^\d+$/, 'expected a whole number of GiB')]),
+        }),
+      ),
     ),
     requires_compatibilities: opt(z.array(z.enum(['EC2', 'FARGATE', 'EXTERNAL']))),
     runtime_platform: opt(
-      z.looseObject({
-        cpu_architecture: opt(z.enum(['X86_64', 'ARM64'])),
-        operating_system_family: opt(z.string().min(1)),
-      }),
+      builtOnUse(() =>
+        z.looseObject({
+          cpu_architecture: opt(z.enum(['X86_64', 'ARM64'])),
+          operating_system_family: opt(z.string().min(1)),
+        }),
+      ),
     ),
     launch_type: opt(z.enum(['EC2', 'FARGATE', 'EXTERNAL'])),
     capacity_provider_strategy: opt(
-      z.array(
-        z.looseObject({
-          capacity_provider: z.string().min(1),
-          weight: opt(z.number().int().min(0).max(1000)),
-          base: opt(z.number().int().min(0).max(100000)),
-        }),
+      builtOnUse(() =>
+        z.array(
+          z.looseObject({
+            capacity_provider: z.string().min(1),
+            weight: opt(z.number().int().min(0).max(1000)),
+            base: opt(z.number().int().min(0).max(100000)),
+          }),
+        ),
       ),
     ),
     platform_version: opt(z.string().min(1)),
@@ -68,10 +74,14 @@ export const ecsSchedulerSchema = z
       }),
     ),
     placement_constraints: opt(
-      z.array(z.looseObject({ type: z.enum(['distinctInstance', 'memberOf']), expression: opt(z.string().min(1)) })),
+      builtOnUse(() =>
+        z.array(z.looseObject({ type: z.enum(['distinctInstance', 'memberOf']), expression: opt(z.string().min(1)) })),
+      ),
     ),
     placement_strategy: opt(
-      z.array(z.looseObject({ type: z.enum(['random', 'spread', 'binpack']), field: opt(z.string().min(1)) })),
+      builtOnUse(() =>
+        z.array(z.looseObject({ type: z.enum(['random', 'spread', 'binpack']), field: opt(z.string().min(1)) })),
+      ),
     ),
     scheduling_strategy: opt(z.enum(['REPLICA', 'DAEMON'])),
     deployment_controller: opt(deploymentControllerSchema),
