@@ -12,14 +12,34 @@ export function opt<T extends z.ZodType>(schema: T) {
 /**
  * A part of the definition most definitions leave out (autoscaling, load balancers, volumes…), built on first use
  * rather than as the module loads. zod spends ~15 µs building each node of a schema, and every command that reads
- * a definition builds the definition schema before it validates: built up front, these parts cost a one-definition
- * command ~5 ms of start-up that a definition without them never uses. Validation, issues, unknown-key warnings and
- * the JSON Schema are those of the schema `build` returns (a test compares the generated JSON Schema). Built once:
- * the unknown-key walk calls a lazy schema's getter itself.
+ * a definition builds the definition schema before it validates. Validation, issues, unknown-key warnings and the
+ * JSON Schema are those of the schema `build` returns (a test compares the generated JSON Schema).
+ *
+ * zod's lazy schema answers the questions the schemas around it ask as they set up (is it optional? its pattern?
+ * its discriminator values?) by building what it wraps: `opt(z.lazy(…))` inside an object would build it at the
+ * first parse whether or not the key is there. Every part given here is an object, an array or a record, neither
+ * optional nor a pattern: those answers are given up front as "none", and checked when the part is built. Its
+ * discriminator values are answered "none" unchecked: only a discriminated union asks, and zod refuses an option
+ * without them as the union is built, so a part put in one fails loudly. Built once: the unknown-key walk calls a
+ * lazy schema's getter itself.
  */
+const CHECKED_ANSWERS = ['optin', 'optout', 'pattern'] as const;
+const LAZY_ANSWERS = [...CHECKED_ANSWERS, 'propValues'] as const;
+
 export function builtOnUse<T extends z.ZodType>(build: () => T): z.ZodLazy<T> {
   let built: T | undefined;
-  return z.lazy(() => (built ??= build()));
+  const lazy = z.lazy(() => {
+    if (built === undefined) {
+      const schema = build();
+      const internals = schema._zod as unknown as Record<(typeof CHECKED_ANSWERS)[number], unknown>;
+      const answered = CHECKED_ANSWERS.filter((key) => internals[key] !== undefined);
+      if (answered.length > 0) throw new Error(`builtOnUse: the part built has ${answered.join(', ')}; build it up front instead`);
+      built = schema;
+    }
+    return built;
+  });
+  for (const key of LAZY_ANSWERS) Object.defineProperty(lazy._zod, key, { configurable: true, writable: true, value: undefined });
+  return lazy;
 }
 
 export const nonNegativeInt = z.number().int().min(0);
