@@ -4,7 +4,7 @@
 //
 // Why a patch and not another Jsonnet engine: the package is fixed by the project, and libjsonnet v0.20.0 parses
 // std.jsonnet once per file and once more per evaluation (see the patch header), which was most of the time of a
-// `hako show-definition`. Plain JavaScript (not TypeScript under dist/) because it runs before `prepare` builds.
+// `hako show-definition`, and most of a run over many definitions (each evaluated by itself). Plain JavaScript (not TypeScript under dist/) because it runs before `prepare` builds.
 //
 // It never fails the install: when the patch does not apply (another node-jsonnet version, sources already
 // changed) or the rebuild fails, it restores the original sources, says so on stderr, and hako works as before,

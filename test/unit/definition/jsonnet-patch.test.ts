@@ -1,8 +1,9 @@
 /**
  * scripts/patch-jsonnet.mjs patches libjsonnet (vendored by @hanazuki/node-jsonnet) at install so std.jsonnet is
- * parsed once per evaluation instead of once per file. The postinstall never fails an install, so this is where a
- * patch that stopped applying (a node-jsonnet update) shows: the installed sources must hold it. And the shared std
- * must not change what Jsonnet means: each file still sees its own std.thisFile.
+ * parsed once per process instead of once per file and per evaluation. The postinstall never fails an install, so
+ * this is where a patch that stopped applying (a node-jsonnet update) shows: the installed sources must hold it. And
+ * the shared std must not change what Jsonnet means: each file still sees its own std.thisFile, named arguments
+ * reach std's functions, and evaluations running at once on libuv's threads each get their own answer.
  */
 import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { expect } from 'chai';
@@ -23,9 +24,9 @@ interface PatchModule {
 const patchModule = async (): Promise<PatchModule> => (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'patch-jsonnet.mjs')).href)) as PatchModule;
 
 const pkgDir = path.dirname(path.dirname(createRequire(import.meta.url).resolve('@hanazuki/node-jsonnet')));
-const patchText = readFileSync(path.join(repoRoot, 'scripts', 'jsonnet', 'stdlib-once.patch'), 'utf8');
+const patchText = readFileSync(path.join(repoRoot, 'scripts', 'jsonnet', 'stdlib-shared.patch'), 'utf8');
 
-describe('the libjsonnet stdlib-once patch', () => {
+describe('the libjsonnet stdlib-shared patch', () => {
   it('is applied to the installed node-jsonnet sources (postinstall ran and the patch still fits)', async () => {
     const { isPatched, nodeJsonnetDir } = await patchModule();
     expect(nodeJsonnetDir()).to.equal(pkgDir);
@@ -33,6 +34,8 @@ describe('the libjsonnet stdlib-once patch', () => {
     expect(isPatched()).to.equal(true);
     const analysis = readFileSync(path.join(pkgDir, 'third_party/jsonnet/core/static_analysis.cpp'), 'utf8');
     expect(analysis).to.include('ast_->analysed = true;');
+    const desugarer = readFileSync(path.join(pkgDir, 'third_party/jsonnet/core/desugarer.cpp'), 'utf8');
+    expect(desugarer).to.include('std::call_once(once');
   });
 
   it('applies to the pristine sources and yields exactly the installed ones', async () => {
@@ -88,6 +91,41 @@ describe('the libjsonnet stdlib-once patch', () => {
         outer: { file: path.join(dir, 'lib', 'outer.libsonnet'), inner: { file: path.join(dir, 'lib', 'inner.libsonnet'), up: 'INNER' }, n: 3 },
         again: path.join(dir, 'lib', 'inner.libsonnet'),
         s: 'a-1',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives evaluations running at once their own files, thisFile and named arguments to std functions', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hako-jsonnet-concurrent-'));
+    try {
+      writeFileSync(path.join(dir, 'shared.libsonnet'), `{ tag(n):: std.join(sep='-', arr=['app', std.toString(n)]), file: std.thisFile }`);
+      const files = Array.from({ length: 24 }, (_, i) => {
+        const file = path.join(dir, `app-${i}.jsonnet`);
+        writeFileSync(
+          file,
+          `local shared = import 'shared.libsonnet';\n` +
+            `{ file: std.thisFile, lib: shared.file, tag: shared.tag(${i}), sorted: std.sort([${i}, 1, 30], keyF=function(x) -x), ` +
+            `yaml: std.manifestYamlDoc({ n: ${i} }, indent_array_in_object=true) }`,
+        );
+        return file;
+      });
+      files.push(path.join(dir, 'broken.jsonnet'));
+      writeFileSync(path.join(dir, 'broken.jsonnet'), `{ a: std.length(missing) }`);
+      // One Jsonnet each, all started before any ends: libuv runs them on its threads at the same time.
+      const results = await Promise.all(
+        files.map(async (file) => new Jsonnet().evaluateFile(file).then((out) => JSON.parse(out) as unknown, (e: Error) => e.message)),
+      );
+      expect(results.pop()).to.match(/broken\.jsonnet:1:17-24: Unknown variable: missing/);
+      results.forEach((result, i) => {
+        expect(result, `app-${i}`).to.deep.equal({
+          file: path.join(dir, `app-${i}.jsonnet`),
+          lib: path.join(dir, 'shared.libsonnet'),
+          tag: `app-${i}`,
+          sorted: [i, 1, 30].sort((a, b) => b - a),
+          yaml: `"n": ${i}`,
+        });
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
