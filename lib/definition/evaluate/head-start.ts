@@ -1,9 +1,9 @@
 /**
  * A head start for the Jsonnet evaluation of a one-definition command line (`hako deploy app.jsonnet`).
  *
- * libjsonnet takes 30–60 ms per evaluation on a thread of libuv's pool (most of it parsing its standard library
- * again), while the main thread spends about as long compiling and setting up the CLI bundle before it reaches the
- * evaluation. bin/hako therefore starts the evaluation from a guess at the command line, before the bundle loads,
+ * A process's first libjsonnet evaluation takes 15–40 ms on a thread of libuv's pool (most of it parsing its
+ * standard library, which the installed patch does once per process: scripts/jsonnet/stdlib-shared.patch), while
+ * the main thread spends longer loading and setting up the CLI bundle before it reaches the evaluation. bin/hako therefore starts the evaluation from a guess at the command line, before the bundle loads,
  * and the real evaluation (jsonnet.ts) adopts it if — and only if — it was started exactly as the real one would
  * be: same file as given, working directory, application id, jpath, external variables and native functions. A
  * wrong guess is discarded and costs some thread time, never a different result.
