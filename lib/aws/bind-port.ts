@@ -47,9 +47,11 @@ export function bindPort<P>(
       throw new Error(`internal error: the ${service} SDK has no ${operation}Command`);
     }
     const Ctor = Command as new (input: unknown) => unknown;
-    const sender = typeof client === 'function' ? client(method) : client;
+    // Chosen at the first call, not here: a method's own client (factory.ts) is then made only when it is used.
+    const senderOf = typeof client === 'function' ? () => client(method) : () => client;
     port[method] = async (input: unknown) => {
       onCall?.(service, operation);
+      const sender = senderOf();
       try {
         return await sender.send(new Ctor(input ?? {}));
       } catch (err) {

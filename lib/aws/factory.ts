@@ -266,10 +266,12 @@ export function createAwsClients(given: AwsClientsOptions): AwsClients {
     const client = withMiddleware(new Client(clientConfig), config.maxAttempts);
     // Creates without an idempotency token are sent once (see ServiceSpec.sentOnce): the executor decides.
     const sentOnce = new Set([...(spec.sentOnce ?? []), ...(spec.bestEffort ?? [])]);
-    const once = sentOnce.size === 0 ? undefined : withMiddleware(new Client({ ...clientConfig, maxAttempts: 1 }), 1);
+    // Made on the first such call (bindPort asks at call time): most runs send none, and a client costs its set-up.
+    let once: SdkClient | undefined;
+    const onceClient = (): SdkClient => (once ??= withMiddleware(new Client({ ...clientConfig, maxAttempts: 1 }), 1));
     const raw = bindPort<Record<string, true>>(
       spec.service,
-      (method) => (once !== undefined && sentOnce.has(method) ? once : client),
+      (method) => (sentOnce.has(method) ? onceClient() : client),
       module,
       spec.methods,
       onCall,

@@ -42,6 +42,19 @@ describe('aws: bindPort', () => {
     expect((client.sent[1] as DescribeThingsCommand).input).to.deep.equal({ id: 'b' });
   });
 
+  it("asks for a method's own client at its first call, so that one no call uses is never made", async () => {
+    const shared = recordingClient(() => ({ ok: false }));
+    const own = recordingClient(() => ({ ok: true }));
+    const asked: string[] = [];
+    const port = bindPort<ThingApi>('Thing', (method) => (asked.push(method), method === 'putThing' ? own : shared), commands, methods);
+    expect(asked).to.deep.equal([]);
+    expect(await port.describeThings({ id: 'b' })).to.deep.equal({ ok: false });
+    expect(asked).to.deep.equal(['describeThings']);
+    expect(await port.putThing({ id: 'a' })).to.deep.equal({ ok: true });
+    expect(own.sent).to.have.length(1);
+    expect(shared.sent).to.have.length(1);
+  });
+
   it('fails at once when the SDK module lacks a command', () => {
     const client = recordingClient(() => ({}));
     expect(() => bindPort<ThingApi>('Thing', client, { DescribeThingsCommand }, methods)).to.throw(/PutThingCommand/);
