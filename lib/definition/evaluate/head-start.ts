@@ -3,10 +3,11 @@
  *
  * A process's first libjsonnet evaluation takes 15–40 ms on a thread of libuv's pool (most of it parsing its
  * standard library, which the installed patch does once per process: scripts/jsonnet/stdlib-shared.patch), while
- * the main thread spends longer loading and setting up the CLI bundle before it reaches the evaluation. bin/hako therefore starts the evaluation from a guess at the command line, before the bundle loads,
- * and the real evaluation (jsonnet.ts) adopts it if — and only if — it was started exactly as the real one would
- * be: same file as given, working directory, application id, jpath, external variables and native functions. A
- * wrong guess is discarded and costs some thread time, never a different result.
+ * the main thread spends longer loading and setting up the CLI bundle before it reaches the evaluation. bin/hako
+ * therefore starts the evaluation from a guess at the command line, before the bundle loads, and the real
+ * evaluation (jsonnet.ts) adopts it if — and only if — it was started exactly as the real one would be: same file
+ * as given, working directory, application id, jpath, external variables and native functions. A wrong guess is
+ * discarded and costs some thread time, never a different result.
  *
  * Native functions (providers) are the definition's only way out: in the head start they wait until the real
  * evaluation binds them to its own implementations (mode, providers, environment, limits). An evaluation that is

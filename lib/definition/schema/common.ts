@@ -33,12 +33,16 @@ export function builtOnUse<T extends z.ZodType>(build: () => T): z.ZodLazy<T> {
       const schema = build();
       const internals = schema._zod as unknown as Record<(typeof CHECKED_ANSWERS)[number], unknown>;
       const answered = CHECKED_ANSWERS.filter((key) => internals[key] !== undefined);
-      if (answered.length > 0) throw new Error(`builtOnUse: the part built has ${answered.join(', ')}; build it up front instead`);
+      if (answered.length > 0) {
+        throw new Error(`builtOnUse: the part built has ${answered.join(', ')}; build it up front instead`);
+      }
       built = schema;
     }
     return built;
   });
-  for (const key of LAZY_ANSWERS) Object.defineProperty(lazy._zod, key, { configurable: true, writable: true, value: undefined });
+  for (const key of LAZY_ANSWERS) {
+    Object.defineProperty(lazy._zod, key, { configurable: true, writable: true, value: undefined });
+  }
   return lazy;
 }
 
