@@ -7,6 +7,9 @@
  * and the ratio is taken per pair, whose median is the figure to compare (target: show-definition ≤ 2× node -e 0).
  * CPU (user+sys) comes from separate runs in which the child reports its own `process.resourceUsage()` at exit
  * (scripts/report-usage.cts, preloaded into node -e 0 alike), so the wall-time runs carry no instrumentation.
+ * The floor (scripts/jsonnet-floor.cts) is Node with the Jsonnet addon making show-definition's one evaluation and
+ * printing it, with no hako code: its ratio is the least any Jsonnet front end on this addon could reach, and hako's
+ * own share is the per-pair difference between the two.
  * Usage: node dist/scripts/bench-startup.js [pairs=30]
  */
 import { spawnSync } from 'node:child_process';
@@ -29,8 +32,11 @@ interface Case {
 }
 
 const bare: Case = { name: 'node -e 0', args: ['-e', '0'] };
+const floor: Case = { name: 'floor: Jsonnet addon, no hako code', args: [path.join(repoRoot, 'dist', 'scripts', 'jsonnet-floor.cjs'), definition] };
+const showDefinition: Case = { name: 'hako show-definition hello.jsonnet', args: [hako, 'show-definition', definition] };
 const cases: Case[] = [
-  { name: 'hako show-definition hello.jsonnet', args: [hako, 'show-definition', definition] },
+  floor,
+  showDefinition,
   { name: 'hako --version', args: [hako, '--version'] },
 ];
 
@@ -92,6 +98,10 @@ cases.forEach((c, j) => {
     `${c.name.padEnd(36)} wall ms ${spread(caseWall[j]!)}; ratio to node -e 0 ${spread(ratios[j]!, 2)}; CPU ms ${spread(caseCpu[j]!)}; peak RSS MiB ${spread(caseRss[j]!)}\n`,
   );
 });
+
+const [floorAt, showAt] = [cases.indexOf(floor), cases.indexOf(showDefinition)];
+const above = caseWall[showAt]!.map((t, i) => t - caseWall[floorAt]![i]!);
+process.stdout.write(`hako's own share of show-definition (its wall minus the floor's, per pair): ms ${spread(above)}\n`);
 
 const trace = path.join(dir, 'modules.txt');
 const r = spawnSync(process.execPath, ['--import', path.join(repoRoot, 'dist', 'scripts', 'trace-modules.js'), hako, 'show-definition', definition], {
