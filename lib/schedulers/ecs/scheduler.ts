@@ -37,6 +37,7 @@ import {
 import { checkDeploymentController, isCodeDeployApp } from './codedeploy/controller.js';
 import type { CodeDeployPartContext } from './codedeploy/index.js';
 import { CODEDEPLOY_STEP_OWNER } from './codedeploy/steps.js';
+import { planStaticFrontPort } from './front-port.js';
 import { checkBindings } from './load-balancers.js';
 import { describeLatestTaskDefinition, observeEcs } from './observe.js';
 import { runOneshot } from './oneshot.js';
@@ -117,11 +118,17 @@ export function createEcsScheduler(context: SchedulerContext): Scheduler {
     revisionOf: (steps, journal) => revisionAfter(steps, journal),
 
     async planDeploy(anyModel: AnyAppModel, options: DeployPlanOptions): Promise<Step[]> {
-      const model = ecsModel(anyModel);
-      const missing = requireDesiredCount(model);
-      if (missing.length > 0) throw new DefinitionError(model.file, missing);
-      const observed = await observeEcs(await ecsApi(), model, model.id);
-      checkDeploymentController(model, observed.service);
+      const defined = ecsModel(anyModel);
+      const missing = requireDesiredCount(defined);
+      if (missing.length > 0) throw new DefinitionError(defined.file, missing);
+      const observed = await observeEcs(await ecsApi(), defined, defined.id);
+      checkDeploymentController(defined, observed.service);
+      // dynamic_port_mapping false: front's host port is fixed before anything is planned from the model.
+      const front = await planStaticFrontPort(defined, ecsApi, observed);
+      const model = front.model;
+      if (front.port?.source === 'cluster') {
+        info(io, 'front-port.allocated', `Front port ${front.port.port} (the next free static port in cluster ${model.scheduler.cluster})`, { port: front.port.port });
+      }
       // A CODE_DEPLOY service that exists is deployed through CodeDeploy (./codedeploy/); its first deploy is ours.
       const codeDeploy = isCodeDeployApp(model) ? await (await codeDeployPart()).planCodeDeployDeploy(codeDeployContext, model, observed, { force: options.force }) : undefined;
       const sd = await planSd(model);

@@ -6,6 +6,7 @@
 import type { AppModel } from '../../../definition/model.js';
 import type { DefinitionIssue } from '../../../errors.js';
 import { serviceBindings } from '../load-balancers.js';
+import { boundPortMapping } from '../static-host-port.js';
 
 /**
  * The tag naming the app that created a classic load balancer: only that app's `remove` deletes it. The same tag
@@ -88,11 +89,6 @@ function checkListeners(s: ClassicElbSettings, issues: DefinitionIssue[]): void 
     if (ports.has(l.loadBalancerPort)) issues.push(error(`${at}.load_balancer_port`, `port ${l.loadBalancerPort} has another listener already`));
     ports.add(l.loadBalancerPort);
   });
-}
-
-/** The port mapping the classic load balancer forwards to, as the (contributed) model has it. */
-export function boundPortMapping(model: AppModel, s: ClassicElbSettings) {
-  return model.containers.find((c) => c.name === s.containerName)?.port_mappings.find((p) => p.container_port === s.containerPort);
 }
 
 /**

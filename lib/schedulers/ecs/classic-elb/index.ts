@@ -10,7 +10,7 @@ import type { Step } from '../../../plan/plan.js';
 import type { StatusSection } from '../../scheduler.js';
 import type { EcsObserved } from '../observe.js';
 import { classicElbSettings } from './config.js';
-import { resolveInstancePort, withInstancePort, type InstancePort } from './instance-port.js';
+import { resolveStaticPort, withHostPort, type StaticPort } from '../static-host-port.js';
 import { describeClassicElb, observeClassicElb } from './observe.js';
 import { planClassicElbDeploy, planClassicElbRemove } from './plan.js';
 
@@ -24,7 +24,7 @@ export interface ClassicElbDeploy {
   readonly model: AppModel;
   readonly steps: readonly Step[];
   readonly warnings: readonly string[];
-  readonly instancePort?: InstancePort;
+  readonly instancePort?: StaticPort;
 }
 
 /** Observes and plans the classic load balancer's part of a deploy (nothing without `scheduler.elb`). Reads only. */
@@ -32,9 +32,12 @@ export async function planClassicElbForDeploy(model: AppModel, aws: AwsClients, 
   const s = classicElbSettings(model);
   if (s === undefined) return { model, steps: [], warnings: [] };
   const observed = await observeClassicElb(await aws.elb(), s.name, { crossZone: s.crossZone !== undefined });
-  const instancePort = await resolveInstancePort(await aws.ecs(), model, s, observed, ecsObserved);
+  // The instance port (../static-host-port.ts): what an existing load balancer forwards to is what the tasks must
+  // listen on.
+  const balancerPort = observed.loadBalancer?.ListenerDescriptions?.map((d) => d.Listener?.InstancePort).find((p) => p !== undefined && p > 0);
+  const instancePort = await resolveStaticPort(await aws.ecs(), model, s, ecsObserved, balancerPort);
   const plan = planClassicElbDeploy(s, observed, instancePort.port, model.file);
-  return { model: withInstancePort(model, s, instancePort.port), steps: plan.steps, warnings: plan.warnings, instancePort };
+  return { model: withHostPort(model, s, instancePort.port), steps: plan.steps, warnings: plan.warnings, instancePort };
 }
 
 /**
