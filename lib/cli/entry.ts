@@ -25,7 +25,7 @@ export async function main(argv: readonly string[], streams?: MainStreams): Prom
   if (guess !== undefined) await startHeadStart(guess.setup, guess.speculation).catch(() => undefined);
   const cli = await loadCli();
   const exitCode = streams === undefined ? await cli.main(argv) : await cli.main(argv, streams);
-  cliFinished();
+  cliFinished(exitCode);
   // The command ended without adopting it (a usage error, a YAML file): it must not keep the process waiting.
   if (!(await discardHeadStart(HEAD_START_GRACE_MS))) {
     const { endStuckProcess } = await import('./signals.js');

@@ -11,5 +11,5 @@ export function loadCli(): Promise<CliModule> {
   return import('./main.js');
 }
 
-/** Called once the command has finished (the bundle loader stores its code cache then). */
-export function cliFinished(): void {}
+/** Called once the command has finished, with its exit code (the bundle loader stores its code cache then). */
+export function cliFinished(_exitCode: number): void {}

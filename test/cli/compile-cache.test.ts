@@ -108,7 +108,7 @@ describe('CLI: code cache of the bundle', function () {
     }
   });
 
-  it('keeps one for each SDK script a command loads, in a folder of the build, grown by the next two runs, then read back unchanged', async function () {
+  it('keeps one for each SDK script a command loads, in a folder of the build; failed runs add to them without counting', async function () {
     if (!existsSync(path.join(repoRoot, 'dist', 'bundle', 'aws-sdk-client-ssm.cjs'))) this.skip();
     // --expand reads an SSM parameter: the SSM client loads and sends (to a port where nothing listens, which fails).
     const definition = path.join(home, 'ssm.jsonnet');
@@ -131,19 +131,39 @@ describe('CLI: code cache of the bundle', function () {
     const generation = (f: string): number => readFileSync(path.join(folder, f))[0]!;
     expect(caches.map(generation)).to.deep.equal(caches.map(() => 1));
 
-    // The next two runs add what they compiled (none of the answer handling ran: the request failed); the fourth
-    // reads them and writes nothing.
-    for (let n = 2; n <= 3; n++) {
+    // Every run fails (the request did: none of the answer handling ran), so each adds what it compiled and none
+    // counts: the caches are written anew (a new file renamed in place) and stay at the first generation, for the
+    // first run that succeeds to add to.
+    for (let n = 2; n <= 4; n++) {
+      const inodes = caches.map((f) => statSync(path.join(folder, f)).ino);
       const again = await run();
       expect(again.code).to.equal(1);
       expect(again.stderr).to.equal(first.stderr);
+      caches.forEach((f, i) => expect(statSync(path.join(folder, f)).ino, `${f} written again by run ${n}`).to.not.equal(inodes[i]));
     }
     expect(readdirSync(folder).sort()).to.deep.equal(caches);
-    expect(caches.map(generation)).to.deep.equal(caches.map(() => 3));
-    const before = caches.map((f) => readFileSync(path.join(folder, f)));
-    const fourth = await run();
-    expect(fourth.stderr).to.equal(first.stderr);
-    caches.forEach((f, i) => expect(readFileSync(path.join(folder, f)).equals(before[i]!), `${f} rewritten`).to.equal(true));
+    expect(caches.map(generation)).to.deep.equal(caches.map(() => 1));
+  });
+
+  it('counts only runs that succeed: failed ones add what they compiled but keep it at the first generation', async () => {
+    const invalid = path.join(home, 'invalid.jsonnet');
+    writeFileSync(invalid, "{ scheduler: { type: 'ecs', region: 'ap-northeast-1', cluster: 'c', desired_count: -1 }, app: { image: 'busybox', memory: 64 } }\n");
+    const generationAfter = async (argv: string[], code: number): Promise<number> => {
+      const r = await runHako(argv, { env: env() });
+      expect(r.code, r.stderr).to.equal(code);
+      const written = entries();
+      expect(written).to.have.length(1);
+      return readFileSync(path.join(cacheDir, written[0]!))[0]!;
+    };
+    // A user's first runs, stopped by a definition error, then the runs that succeed.
+    const invalidArgs = ['show-definition', invalid];
+    expect([await generationAfter(invalidArgs, 1), await generationAfter(invalidArgs, 1)]).to.deep.equal([1, 1]);
+    expect([await generationAfter(args, 0), await generationAfter(args, 0), await generationAfter(args, 0)]).to.deep.equal([2, 3, 3]);
+    // Complete now: a failure after that leaves it alone.
+    const file = path.join(cacheDir, entries()[0]!);
+    const before = readFileSync(file);
+    expect(await generationAfter(invalidArgs, 1)).to.equal(3);
+    expect(readFileSync(file).equals(before)).to.equal(true);
   });
 
   it('replaces a cache V8 rejects, and the run still succeeds', async () => {
