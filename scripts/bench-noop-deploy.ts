@@ -44,7 +44,7 @@ const spread = (xs: readonly number[], digits = 0): string =>
 const moto = await startMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '1' } });
 try {
   const account = await prepareEmulatorAccount(moto.endpoint);
-  const env = { ...benchEnv(), AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: DEMO_REGION, ...account.env };
+  const env = { ...benchEnv(process.env, { cacheHome: path.join(dir, 'cache') }), AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: DEMO_REGION, ...account.env };
   const deploy = [hako, 'deploy', 'definitions/hello.jsonnet'];
   measure(deploy, env); // the first deploy creates everything; the ones measured change nothing
   // The code caches are written by a build's first three runs of a command (lib/cli/bundle-loader.ts): measure the
@@ -66,7 +66,7 @@ try {
   }
   // The host's speed moves both: the per-pair ratio is the figure to compare across days.
   process.stdout.write(`CPU ratio to node -e 0, per pair: ${spread(noop.map((u, i) => u.cpuMs / bare[i]!.cpuMs), 2)}\n`);
-  process.stdout.write(`${await jsonnetPatchState()}\n${benchEnvNote()}\n`);
+  process.stdout.write(`${await jsonnetPatchState()}\n${benchEnvNote(process.env, { ownCaches: true })}\n`);
 } finally {
   await moto.stop();
   rmSync(dir, { recursive: true, force: true });
