@@ -20,8 +20,8 @@ export function needsStaticFrontPort(model: AppModel): boolean {
   const s = model.scheduler;
   if (s.dynamic_port_mapping || s.elb !== undefined) return false;
   if (s.launch_type === 'FARGATE' || (s.network_mode !== undefined && s.network_mode !== 'bridge')) return false;
-  const host = boundPortMapping(model, FRONT_BINDING)?.host_port;
-  return boundPortMapping(model, FRONT_BINDING) !== undefined && (host === undefined || host === 0);
+  const mapping = boundPortMapping(model, FRONT_BINDING);
+  return mapping !== undefined && (mapping.host_port === undefined || mapping.host_port === 0);
 }
 
 /** The model the ECS planner works from, with front's static port when it gets one (reads only then). */
